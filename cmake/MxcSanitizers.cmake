@@ -1,0 +1,10 @@
+# Sanitizer builds, selected by MXC_SANITIZER (see CMakePresets.json).
+if(MXC_SANITIZER STREQUAL "address")
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+elseif(MXC_SANITIZER STREQUAL "thread")
+  add_compile_options(-fsanitize=thread -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=thread)
+elseif(NOT MXC_SANITIZER STREQUAL "")
+  message(FATAL_ERROR "MXC_SANITIZER must be '', 'address' or 'thread', got '${MXC_SANITIZER}'")
+endif()

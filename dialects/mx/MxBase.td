@@ -1,0 +1,127 @@
+//===- MxBase.td - the mx dialect and its attribute kinds ----*- tablegen -*-===//
+//
+// The mx dialect holds MXNet's symbolic operators, one op per operator, with
+// MXNet's operator and attribute names. These records are the single
+// definition of every operator: tools/gen_optable.py reads them (through
+// `llvm-tblgen --dump-json`) and generates the plain C++ op table that the
+// runtime registers its kernels against and that the Python frontend turns
+// into mx.nd.* and mx.sym.*.
+//
+// Besides ODS's own fields, every attribute carries its MXNet kind, its
+// default in MXNet's string form and, for enums, its choices; every op
+// carries its MXNet name, aliases, input conditions and output naming.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MX_BASE_TD
+#define MX_BASE_TD
+
+include "mlir/IR/OpBase.td"
+include "mlir/IR/AttrTypeBase.td"
+
+def Mx_Dialect : Dialect {
+  let name = "mx";
+  let cppNamespace = "::mlir::mx";
+  let summary = "MXNet's symbolic operators";
+  let description = [{
+    Operators of MXNet 1.x symbol graphs, with MXNet's names and attributes.
+    A graph is a `func.func` whose arguments are the symbol's arguments
+    followed by its auxiliary states, and whose results are its outputs.
+  }];
+  // Attributes live in the op's attribute dictionary, so generic code
+  // (import, export, the op table bridge) reads them by name.
+  let usePropertiesForAttributes = 0;
+  let hasConstantMaterializer = 0;
+}
+
+//===----------------------------------------------------------------------===//
+// Attribute kinds. Each wraps an MLIR attribute constraint and records what
+// the op table needs: mxKind, mxDefault (MXNet string form, "" if required),
+// mxRequired, mxChoices.
+//===----------------------------------------------------------------------===//
+
+class MxAttrMeta<string kind, string dflt, bit required, list<string> choices = []> {
+  string mxKind = kind;
+  string mxDefault = dflt;
+  bit mxRequired = required;
+  list<string> mxChoices = choices;
+}
+
+class MxChoice<list<string> choices> : AttrConstraint<
+    CPred<"::llvm::is_contained(::llvm::ArrayRef<::llvm::StringRef>{\"" #
+          !interleave(choices, "\", \"") # "\"}, ::llvm::cast<::mlir::StringAttr>($_self).getValue())">,
+    "one of '" # !interleave(choices, "', '") # "'">;
+
+// Integers (num_hidden, axis, ...).
+class MxInt<string d> : DefaultValuedAttr<I64Attr, d>, MxAttrMeta<"int", d, 0>;
+def MxIntReq : ConfinedAttr<I64Attr, []>, MxAttrMeta<"int", "", 1>;
+def MxOptInt : OptionalAttr<I64Attr>, MxAttrMeta<"optint", "None", 0>;
+
+// Floats (eps, momentum, scalar, ...), stored as f64.
+class MxFloat<string d> : DefaultValuedAttr<F64Attr, d>, MxAttrMeta<"float", d, 0>;
+def MxFloatReq : ConfinedAttr<F64Attr, []>, MxAttrMeta<"float", "", 1>;
+def MxOptFloat : OptionalAttr<F64Attr>, MxAttrMeta<"optfloat", "None", 0>;
+
+// Booleans; MXNet writes them "True"/"False" (also accepts 1/0/true/false).
+class MxBool<string d> : DefaultValuedAttr<BoolAttr, !if(!eq(d, "True"), "true", "false")>,
+                         MxAttrMeta<"bool", d, 0>;
+
+// Strings with a fixed set of values (act_type, pool_type, ...).
+class MxEnum<list<string> choices, string d>
+    : DefaultValuedAttr<ConfinedAttr<StrAttr, [MxChoice<choices>]>, "\"" # d # "\"">,
+      MxAttrMeta<"enum", d, 0, choices>;
+class MxEnumReq<list<string> choices>
+    : ConfinedAttr<StrAttr, [MxChoice<choices>]>, MxAttrMeta<"enum", "", 1, choices>;
+class MxOptEnum<list<string> choices>
+    : OptionalAttr<ConfinedAttr<StrAttr, [MxChoice<choices>]>>, MxAttrMeta<"optenum", "None", 0, choices>;
+
+// Free strings (rarely: Custom's op_type, layout names).
+class MxStr<string d> : DefaultValuedAttr<StrAttr, "\"" # d # "\"">, MxAttrMeta<"str", d, 0>;
+
+// Shapes and integer tuples, MXNet string form "(3, 3)"; "()" is empty.
+class MxShape<string d> : DefaultValuedAttr<DenseI64ArrayAttr, "{}">, MxAttrMeta<"shape", d, 0>;
+def MxShapeReq : ConfinedAttr<DenseI64ArrayAttr, []>, MxAttrMeta<"shape", "", 1>;
+def MxOptShape : OptionalAttr<DenseI64ArrayAttr>, MxAttrMeta<"optshape", "None", 0>;
+
+// dtype names ("float32", ...); optional ones default to None.
+defvar MxDTypeNames = ["float32", "float64", "float16", "uint8", "int32", "int8", "int64",
+                       "bool", "int16", "uint16", "uint32", "uint64", "bfloat16"];
+class MxDType<string d> : MxEnum<MxDTypeNames, d> { let mxKind = "dtype"; }
+def MxOptDType : MxOptEnum<MxDTypeNames> { let mxKind = "optdtype"; }
+
+//===----------------------------------------------------------------------===//
+// Op base class.
+//===----------------------------------------------------------------------===//
+
+class Mx_Op<string mnemonic, list<Trait> traits = []> : Op<Mx_Dialect, mnemonic, traits> {
+  // MXNet's registered name (what symbol JSON writes) and its aliases.
+  string mxName = mnemonic;
+  list<string> mxAliases = [];
+  // Inputs that exist only under a condition on attributes, as
+  // "input=cond" with cond one of: attr, !attr, attr==value, attr!=value.
+  // E.g. FullyConnected: ["bias=!no_bias"].
+  list<string> mxInputConds = [];
+  // Variadic ops (Concat, add_n): the attribute holding the input count.
+  string mxNumArgsAttr = "";
+  // Output names as list_outputs() shows them (`<node>_<name>`); empty
+  // means "output" for one output, "output<i>" for several.
+  list<string> mxOutputNames = [];
+  // The number of outputs, when an attribute decides it (SliceChannel).
+  string mxNumOutputsAttr = "";
+  // Visible outputs when fewer than all (BatchNorm: 1 unless
+  // output_mean_var), as "count" or "attr?n:m".
+  string mxVisibleOutputs = "";
+  // Inputs the op mutates: auxiliary states (BatchNorm: [3, 4]).
+  list<int> mxMutateInputs = [];
+  // Pairs (input, output) that may share a buffer (in-place).
+  list<int> mxInplace = [];
+  // Loss layers take no head gradient (SoftmaxOutput, *RegressionOutput).
+  bit mxIsLoss = 0;
+  // The op has no gradient (argmax, one_hot, comparisons, ...).
+  bit mxNoGradient = 0;
+  // Exposed to Python with this hint for automatic names; default is
+  // the lower-cased name as MXNet does.
+  string mxNameHint = "";
+}
+
+#endif // MX_BASE_TD

@@ -1,0 +1,15 @@
+//===- MxOps.td - every mx operator -------------------------*- tablegen -*-===//
+//
+// The one list of MXNet operators in mxc. Families live in their own files;
+// this file gathers them for mlir-tblgen and for tools/gen_optable.py.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MX_OPS_TD
+#define MX_OPS_TD
+
+include "MxBase.td"
+include "MxNNOps.td"
+include "MxTensorOps.td"
+
+#endif // MX_OPS_TD

@@ -1,0 +1,70 @@
+// op_table.h - the operator table, generated from the mx dialect's ODS.
+//
+// Every operator is defined once, in dialects/mx/*.td. tools/gen_optable.py
+// turns those records into the constant table declared here: names and
+// aliases, inputs (with attribute conditions), attributes (MXNet kind,
+// default in MXNet's string form, enum choices) and output naming. The
+// runtime registers kernels and shape functions against it, the compiler
+// checks its dialect against it and Python builds mx.nd/mx.sym from it.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+namespace mxrt {
+
+/// How an attribute's MXNet string form is parsed. Opt* kinds accept "None".
+enum class AttrKind : uint8_t {
+  Int, OptInt, Float, OptFloat, Bool, Enum, OptEnum, Str, Shape, OptShape, DType, OptDType,
+};
+
+struct AttrSpec {
+  std::string_view name;
+  AttrKind kind{};
+  std::string_view dflt;  ///< MXNet string form; meaningless when required
+  bool required = false;
+  std::span<const std::string_view> choices;  ///< Enum/DType kinds only
+};
+
+/// When an input exists, as a condition on one attribute.
+enum class CondOp : uint8_t { Always, Truthy, Falsy, Eq, Ne };
+
+struct InputSpec {
+  std::string_view name;
+  bool optional = false;
+  bool variadic = false;  ///< one entry standing for num_args inputs
+  std::string_view condAttr;
+  CondOp cond = CondOp::Always;
+  std::string_view condValue;
+};
+
+struct OpSpec {
+  std::string_view name;  ///< MXNet's registered name, as symbol JSON writes it
+  std::string_view summary;
+  std::string_view description;
+  std::span<const std::string_view> aliases;
+  std::span<const InputSpec> inputs;
+  std::span<const AttrSpec> attrs;
+  int numOutputs = 1;                ///< number of ODS results
+  bool variadicOutputs = false;      ///< then numOutputsAttr holds the count
+  std::string_view numOutputsAttr;
+  std::string_view visibleOutputs;   ///< "" (all), "n" or "attr?n:m"
+  std::span<const std::string_view> outputNames;
+  std::span<const int> mutateInputs; ///< auxiliary-state inputs
+  std::span<const int> inplace;      ///< flattened (input, output) pairs
+  std::string_view numArgsAttr;      ///< variadic inputs: the count attribute
+  bool isLoss = false;
+  bool noGradient = false;
+  std::string_view nameHint;         ///< automatic node names: hint + counter
+
+  const AttrSpec *findAttr(std::string_view attr) const;
+};
+
+/// All operators, sorted by name.
+std::span<const OpSpec> opTable();
+
+/// The operator with this name or alias, or nullptr.
+const OpSpec *findOp(std::string_view nameOrAlias);
+
+} // namespace mxrt
