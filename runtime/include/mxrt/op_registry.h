@@ -62,6 +62,12 @@ void registerKernel(std::string_view name, DeviceType dev, KernelFn fn, bool use
 /// The implementation of op (never null; fields may be null).
 const OpImpl &opImpl(const OpSpec &op);
 
+/// One round of the op's shape function (Error if it has none).
+bool runShapeFn(const Attrs &attrs, std::vector<TShape> &in, std::vector<TShape> &out);
+/// One round of the op's type function, or of the default rule (every input
+/// and output share one dtype) when it registered none.
+bool runTypeFn(const Attrs &attrs, std::vector<DType> &in, std::vector<DType> &out);
+
 /// Runs shape and type inference to completion on inputs of known shapes;
 /// errors name the op (and `node` when given) and the conflicting shapes.
 void inferOutputs(const Attrs &attrs, std::span<const TShape> inShapes,
