@@ -52,12 +52,15 @@ struct OpImpl {
 };
 
 /// Registers an implementation for the op table entry `name` (static
-/// initializers in runtime/ops/ and runtime/kernels/ call these). Naming an op
-/// that is not in the table is a fatal error at start-up: the table is the
-/// one list of operators.
+/// initializers in runtime/ops/ and runtime/kernels/ call these). The table
+/// is the one list of operators: a name outside it is recorded and reported
+/// by orphanRegistrations() (a test requires that list to be empty).
 void registerShapeFn(std::string_view name, ShapeFn fn);
 void registerTypeFn(std::string_view name, TypeFn fn);
 void registerKernel(std::string_view name, DeviceType dev, KernelFn fn, bool usesRandom = false);
+
+/// Names registered with no op table entry (build inconsistencies).
+std::vector<std::string> orphanRegistrations();
 
 /// The implementation of op (never null; fields may be null).
 const OpImpl &opImpl(const OpSpec &op);
