@@ -15,6 +15,7 @@ KINDS = {
     "int": "Int", "optint": "OptInt", "float": "Float", "optfloat": "OptFloat",
     "bool": "Bool", "enum": "Enum", "optenum": "OptEnum", "str": "Str",
     "shape": "Shape", "optshape": "OptShape", "dtype": "DType", "optdtype": "OptDType",
+    "optbool": "OptBool", "intornonetuple": "IntOrNoneTuple",
 }
 
 
@@ -36,6 +37,48 @@ def parse_cond(op, text):
     return name, cond, "Truthy", ""
 
 
+def check_count_expr(op, field, text, attrs):
+    """Validates a count expression (see MxBase.td): integer, attr, len(attr),
+    or cond?expr:expr with cond attr, !attr, attr==value, attr!=value."""
+    def check_attr(name):
+        if name not in attrs:
+            fail(f"{op}: {field} '{text}' names '{name}', not an attribute of the op")
+        return attrs[name]
+
+    def expr(e):
+        if "?" in e:
+            cond, rest = e.split("?", 1)
+            depth, split = 0, None  # the ':' that closes this '?'
+            for i, c in enumerate(rest):
+                if c == "?":
+                    depth += 1
+                elif c == ":":
+                    if depth == 0:
+                        split = i
+                        break
+                    depth -= 1
+            if split is None:
+                fail(f"{op}: {field} '{text}': '?' without ':'")
+            for sep in ("==", "!="):
+                if sep in cond:
+                    name, value = cond.split(sep, 1)
+                    a = check_attr(name)
+                    if a["choices"] and value not in a["choices"]:
+                        fail(f"{op}: {field} '{text}': '{value}' is not a choice of {name}")
+                    break
+            else:
+                check_attr(cond[1:] if cond.startswith("!") else cond)
+            expr(rest[:split])
+            expr(rest[split + 1:])
+        elif e.startswith("len(") and e.endswith(")"):
+            check_attr(e[4:-1])
+        elif not e.lstrip("-").isdigit():
+            check_attr(e)
+
+    if text:
+        expr(text)
+
+
 def read_ops(records):
     ops = []
     for name, rec in records.items():
@@ -45,6 +88,7 @@ def read_ops(records):
               "description": rec.get("description", ""), "aliases": rec["mxAliases"],
               "inputs": [], "attrs": [], "numArgsAttr": rec["mxNumArgsAttr"],
               "outputNames": rec["mxOutputNames"], "numOutputsAttr": rec["mxNumOutputsAttr"],
+              "numOutputsExpr": rec["mxNumOutputs"] or rec["mxNumOutputsAttr"],
               "visibleOutputs": rec["mxVisibleOutputs"], "mutate": rec["mxMutateInputs"],
               "inplace": rec["mxInplace"], "isLoss": rec["mxIsLoss"],
               "noGradient": rec["mxNoGradient"],
@@ -74,12 +118,17 @@ def read_ops(records):
         op["numOutputs"] = len(results)
         op["variadicOutputs"] = any("Variadic" in records[r["def"]].get("!superclasses", [])
                                     for r, _ in results)
-        if op["variadicOutputs"] and not op["numOutputsAttr"]:
-            fail(f"{op['name']}: variadic results need mxNumOutputsAttr")
-        attr_names = {a["name"] for a in op["attrs"]}
+        if op["variadicOutputs"] and not op["numOutputsExpr"]:
+            fail(f"{op['name']}: variadic results need mxNumOutputsAttr or mxNumOutputs")
+        attrs = {a["name"]: a for a in op["attrs"]}
         for ref in (op["numArgsAttr"], op["numOutputsAttr"]):
-            if ref and ref not in attr_names:
+            if ref and ref not in attrs:
                 fail(f"{op['name']}: '{ref}' is not an attribute of the op")
+        check_count_expr(op["name"], "mxNumOutputs", op["numOutputsExpr"], attrs)
+        check_count_expr(op["name"], "mxVisibleOutputs", op["visibleOutputs"], attrs)
+        if len(op["outputNames"]) not in (0, op["numOutputs"]):
+            fail(f"{op['name']}: mxOutputNames has {len(op['outputNames'])} names for "
+                 f"{op['numOutputs']} results")
         ops.append(op)
     ops.sort(key=lambda o: o["name"])
     names = {}
@@ -131,7 +180,7 @@ def emit_cpp(ops, out):
             f"std::span(kInputs{i}, {len(op['inputs'])})",
             f"std::span(kAttrs{i}, {len(op['attrs'])})",
             str(op["numOutputs"]), str(op["variadicOutputs"]).lower(), cstr(op["numOutputsAttr"]),
-            cstr(op["visibleOutputs"]),
+            cstr(op["numOutputsExpr"]), cstr(op["visibleOutputs"]),
             f"std::span(kOutputNames{i}, {len(op['outputNames'])})",
             f"std::span(kMutate{i}, {len(op['mutate'])})",
             f"std::span(kInplace{i}, {len(op['inplace'])})",
