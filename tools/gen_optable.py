@@ -126,7 +126,11 @@ def read_ops(records):
                 fail(f"{op['name']}: '{ref}' is not an attribute of the op")
         check_count_expr(op["name"], "mxNumOutputs", op["numOutputsExpr"], attrs)
         check_count_expr(op["name"], "mxVisibleOutputs", op["visibleOutputs"], attrs)
-        if len(op["outputNames"]) not in (0, op["numOutputs"]):
+        if op["variadicOutputs"]:
+            if op["outputNames"] and (len(op["outputNames"]) != 1
+                                      or "{i}" not in op["outputNames"][0]):
+                fail(f"{op['name']}: variadic results take one output name pattern with '{{i}}'")
+        elif len(op["outputNames"]) not in (0, op["numOutputs"]):
             fail(f"{op['name']}: mxOutputNames has {len(op['outputNames'])} names for "
                  f"{op['numOutputs']} results")
         ops.append(op)
@@ -191,6 +195,31 @@ def emit_cpp(ops, out):
     w("};\n")
 
 
+KIND_DOC = {
+    "Int": "int", "OptInt": "int or None", "Float": "float", "OptFloat": "float or None",
+    "Bool": "bool", "OptBool": "bool or None", "Enum": "one of", "OptEnum": "None or one of",
+    "Str": "string", "Shape": "tuple", "OptShape": "tuple or None",
+    "IntOrNoneTuple": "tuple of int or None", "DType": "dtype", "OptDType": "None or dtype",
+}
+
+
+def output_doc(op):
+    """'Outputs: `output`, `mean`, `var` (visible: output_mean_var?3:1)'."""
+    names = op["outputNames"]
+    if op["variadicOutputs"]:
+        text = f"`{(names[0] if names else 'output{i}').replace('{i}', '<i>')}` for each of " \
+               f"`{op['numOutputsExpr']}`"
+    else:
+        n = op["numOutputs"]
+        names = names or (["output"] if n == 1 else [f"output{i}" for i in range(n)])
+        text = ", ".join(f"`{x}`" for x in names)
+        if op["numOutputsExpr"]:
+            text += f" (count: `{op['numOutputsExpr']}`)"
+    if op["visibleOutputs"]:
+        text += f" (visible: `{op['visibleOutputs']}`)"
+    return "Outputs: " + text
+
+
 def emit_markdown(ops, out):
     w = out.write
     w("# mx operators\n\n")
@@ -212,12 +241,23 @@ def emit_markdown(ops, out):
                       if i["cond"] in ("Eq", "Ne") else "") + ")"
                    if i["cond"] != "Always" else "")
                 for i in op["inputs"]) + "\n\n")
+        w(output_doc(op) + "\n\n")
+        notes = []
+        if op["mutate"]:
+            notes.append("Updates in place (auxiliary states): " + ", ".join(
+                f"`{op['inputs'][i]['name']}`" for i in op["mutate"]) + ".")
+        if op["isLoss"]:
+            notes.append("A loss layer: it takes no head gradient.")
+        if op["noGradient"]:
+            notes.append("No gradient flows through it.")
+        if notes:
+            w(" ".join(notes) + "\n\n")
         if op["attrs"]:
             w("| attribute | kind | default |\n|---|---|---|\n")
             for a in op["attrs"]:
-                kind = a["kind"].lower()
+                kind = KIND_DOC[a["kind"]]
                 if a["choices"]:
-                    kind += ": " + ", ".join(f"`{c}`" for c in a["choices"])
+                    kind += " " + ", ".join(f"`{c}`" for c in a["choices"])
                 dflt = "required" if a["required"] else f"`{a['default']}`"
                 w(f"| `{a['name']}` | {kind} | {dflt} |\n")
             w("\n")

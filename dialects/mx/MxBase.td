@@ -18,6 +18,7 @@
 
 include "mlir/IR/OpBase.td"
 include "mlir/IR/AttrTypeBase.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
 
 def Mx_Dialect : Dialect {
   let name = "mx";
@@ -129,7 +130,9 @@ class Mx_Op<string mnemonic, list<Trait> traits = []> : Op<Mx_Dialect, mnemonic,
   // Variadic ops (Concat, add_n): the attribute holding the input count.
   string mxNumArgsAttr = "";
   // Output names as list_outputs() shows them (`<node>_<name>`); empty
-  // means "output" for one output, "output<i>" for several.
+  // means "output" for one output, "output<i>" for several. Variadic results
+  // take one pattern with "{i}" for the index (SliceChannel: "output{i}",
+  // which names even a single output "output0").
   list<string> mxOutputNames = [];
   // The number of outputs, when an attribute decides it (SliceChannel).
   string mxNumOutputsAttr = "";

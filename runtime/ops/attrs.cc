@@ -468,10 +468,16 @@ std::vector<std::string> listOutputNames(const Attrs &attrs) {
   const auto &given = attrs.op().outputNames;
   std::vector<std::string> names;
   for (int i = 0; i < n; ++i) {
-    if (size_t(i) < given.size() && !attrs.op().variadicOutputs)
+    if (attrs.op().variadicOutputs && !given.empty()) {
+      // One pattern for every output: "{i}" stands for the index.
+      std::string name(given[0]);
+      name.replace(name.find("{i}"), 3, std::to_string(i));
+      names.push_back(std::move(name));
+    } else if (size_t(i) < given.size()) {
       names.emplace_back(given[size_t(i)]);
-    else
+    } else {
       names.push_back(n == 1 ? std::string("output") : str("output", i));
+    }
   }
   return names;
 }
