@@ -66,8 +66,10 @@ def Mx_ArgminOp : Mx_ArgReduceOp<"argmin", "Index of the smallest element along 
     "argmin([[1, 5], [7, 4]], axis=1) = [0, 1]">;
 
 def Mx_ArgmaxChannelOp : Mx_Op<"argmax_channel", [Pure]> {
-  let summary = "Index of the largest element along the last axis";
+  let summary = "Index of the largest element along axis 1 (the channels)";
   let description = [{
+    Equivalent to argmax(axis=1); a 1-D input gives (1,).
+
     Example: argmax_channel([[1, 5], [7, 4]]) = [1, 0].
   }];
   let arguments = (ins AnyTensor:$data);
@@ -78,7 +80,8 @@ def Mx_ArgmaxChannelOp : Mx_Op<"argmax_channel", [Pure]> {
 def Mx_MomentsOp : Mx_Op<"moments", [Pure]> {
   let summary = "Mean and variance over axes";
   let description = [{
-    Returns (mean, var) over `axes` (None: every axis).
+    Returns (mean, var) over `axes`, which must be given (list every axis for
+    global moments).
 
     Example: moments([[1, 3], [5, 7]], axes=(1,)) = ([2, 6], [1, 1]).
   }];
