@@ -63,7 +63,8 @@ bool ampMulticastShape(const Attrs &, Shapes &in, Shapes &out) {
 
 // amp_multicast: float16/float32 inputs go to the widest of them (float32
 // if any is, else float16) or, with cast_narrow, to the narrowest; other
-// dtypes pass through. Given outputs count as in MXNet.
+// dtypes pass through. Known outputs count (MXNet widens them again on the
+// next pass, overwriting what it set before).
 bool ampMulticastType(const Attrs &attrs, Types &in, Types &out) {
   bool narrow = attrs.getBool("cast_narrow");
   DType target = narrow ? DType::Float32 : DType::Float16;
@@ -76,7 +77,10 @@ bool ampMulticastType(const Attrs &attrs, Types &in, Types &out) {
   bool done = true;
   for (size_t i = 0; i < in.size(); ++i) {
     bool half = in[i] == DType::Float32 || in[i] == DType::Float16;
-    assignOut(out, int(i), half ? target : in[i]);
+    if (half)
+      out[i] = target;
+    else
+      assignOut(out, int(i), in[i]);
     done = done && in[i] != DType::Unknown;
   }
   return done;

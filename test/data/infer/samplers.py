@@ -10,6 +10,12 @@ import itertools
 
 SAMPLERS = {}
 TYPE_SETS = {None: ["float32", "float16", "float64"]}
+# Variants whose MXNet answer is computed from unknown dims (garbage that
+# happens to look like a shape): predicate(attrs, input shapes) -> drop.
+GARBAGE = {
+    # RNN sizes its parameter vector from the input size even when unknown.
+    "RNN": lambda attrs, ins: ins[0] is not None and ins[0][2] == -1,
+}
 INT_TYPES = ["float32", "float16", "float64", "int32", "int64", "uint8", "int8"]
 
 
@@ -228,3 +234,321 @@ def moments(rng):
     if a is not None:
         attrs["axes"] = a
     return attrs, [s]
+
+
+# --- layers ---------------------------------------------------------------------
+
+@sampler("FullyConnected")
+def fully_connected(rng):
+    data = shape(rng, 1, 4)
+    nh = rng.randint(1, 8)
+    flatten, no_bias = chance(rng, 0.7), chance(rng, 0.3)
+    k = data[-1] if not flatten else (1 if len(data) == 1 else 0)
+    if flatten:
+        k = 1
+        for d in data[1:]:
+            k *= d
+    ins = [data, [nh, k]] + ([] if no_bias else [[nh]])
+    return {"num_hidden": nh, "flatten": flatten, "no_bias": no_bias}, ins
+
+
+def window(rng, nd, dilate=True):
+    kernel = [rng.randint(1, 3) for _ in range(nd)]
+    attrs = {"kernel": tup(kernel)}
+    if chance(rng):
+        attrs["stride"] = tup(rng.randint(1, 3) for _ in range(nd))
+    if chance(rng):
+        attrs["pad"] = tup(rng.randint(0, 1) for _ in range(nd))
+    if dilate and nd < 3 and chance(rng, 0.3):
+        attrs["dilate"] = tup(rng.randint(1, 2) for _ in range(nd))
+    return attrs, kernel
+
+
+LAYOUTS = {1: ("NCW", None), 2: ("NCHW", "NHWC"), 3: ("NCDHW", "NDHWC")}
+
+
+@sampler("Convolution")
+def convolution(rng):
+    nd = rng.choice([1, 2, 2, 3])
+    attrs, kernel = window(rng, nd)
+    group = rng.choice([1, 1, 2])
+    c = group * rng.randint(1, 3)
+    nf = group * rng.randint(1, 3)
+    attrs.update({"num_filter": nf, "num_group": group, "no_bias": chance(rng, 0.3)})
+    spatial = [rng.randint(5, 9) for _ in range(nd)]
+    n = rng.randint(1, 3)
+    channels_last = LAYOUTS[nd][1] and chance(rng, 0.2)
+    if channels_last:
+        attrs["layout"] = LAYOUTS[nd][1]
+        data, weight = [n] + spatial + [c], [nf] + kernel + [c // group]
+    else:
+        if chance(rng, 0.2):
+            attrs["layout"] = LAYOUTS[nd][0]
+        data, weight = [n, c] + spatial, [nf, c // group] + kernel
+    ins = [data, weight] + ([] if attrs["no_bias"] else [[nf]])
+    return attrs, ins
+
+
+@sampler("Deconvolution")
+def deconvolution(rng):
+    nd = rng.choice([1, 2, 2, 3])
+    attrs, kernel = window(rng, nd, dilate=False)
+    group = rng.choice([1, 1, 2])
+    c = group * rng.randint(1, 3)
+    nf = group * rng.randint(1, 3)
+    attrs.update({"num_filter": nf, "num_group": group, "no_bias": chance(rng, 0.6)})
+    spatial = [rng.randint(3, 6) for _ in range(nd)]
+    if chance(rng, 0.3):
+        attrs["adj"] = tup(0 for _ in range(nd))
+    if chance(rng, 0.3):
+        stride = [int(x) for x in attrs.get("stride", tup([1] * nd)).strip("(,)").split(",") if x]
+        attrs["target_shape"] = tup(s * st + rng.randint(0, 1) for s, st in zip(spatial, stride))
+    data, weight = [rng.randint(1, 3), c] + spatial, [c, nf // group] + kernel
+    ins = [data, weight] + ([] if attrs["no_bias"] else [[nf]])
+    return attrs, ins
+
+
+@sampler("Pooling")
+def pooling(rng):
+    nd = rng.choice([1, 2, 2, 3])
+    attrs, kernel = window(rng, nd, dilate=False)
+    attrs["pool_type"] = rng.choice(["max", "avg", "sum", "lp"])
+    if attrs["pool_type"] == "lp":
+        attrs["p_value"] = rng.choice([1, 2])
+    attrs["pooling_convention"] = rng.choice(["valid", "full", "same"])
+    if chance(rng, 0.2):
+        attrs["global_pool"] = True
+    if attrs["pool_type"] == "avg" and chance(rng):
+        attrs["count_include_pad"] = chance(rng)
+    spatial = [rng.randint(3, 9) for _ in range(nd)]
+    data = [rng.randint(1, 3), rng.randint(1, 4)] + spatial
+    if nd > 1 and chance(rng, 0.15):
+        attrs["layout"] = LAYOUTS[nd][1]
+        data = [data[0]] + spatial + [data[1]]
+    return attrs, [data]
+
+
+@sampler("Activation")
+def activation(rng):
+    return {"act_type": rng.choice(["relu", "sigmoid", "tanh", "softrelu", "softsign"])}, [shape(rng)]
+
+
+@sampler("LeakyReLU")
+def leaky_relu(rng):
+    act = rng.choice(["leaky", "prelu", "elu", "selu", "gelu", "rrelu"])
+    data = shape(rng, 2, 4)
+    ins = [data]
+    if act == "prelu":
+        ins.append([data[1]] if chance(rng, 0.8) else [1])
+    return {"act_type": act}, ins
+
+
+@sampler("Dropout")
+def dropout(rng):
+    data = shape(rng)
+    attrs = {"p": rng.choice([0.1, 0.5])}
+    if chance(rng, 0.3):
+        attrs["axes"] = tup(rng.sample(range(len(data)), 1))
+    return attrs, [data]
+
+
+@sampler("Embedding", types=INT_TYPES)
+def embedding(rng):
+    n, k = rng.randint(2, 10), rng.randint(1, 6)
+    attrs = {"input_dim": n, "output_dim": k}
+    if chance(rng, 0.3):
+        attrs["dtype"] = rng.choice(["float16", "float64"])
+    return attrs, [shape(rng, 1, 3), [n, k]]
+
+
+@sampler("LRN")
+def lrn(rng):
+    return {"nsize": rng.choice([3, 5])}, [[rng.randint(1, 3), rng.randint(1, 8),
+                                            rng.randint(2, 5), rng.randint(2, 5)]]
+
+
+@sampler("UpSampling")
+def upsampling(rng):
+    scale = rng.randint(1, 3)
+    n, h = rng.randint(1, 2), rng.randint(2, 4)
+    if chance(rng, 0.3):
+        c = rng.randint(1, 3)
+        k = 2 * scale - scale % 2
+        return ({"scale": scale, "sample_type": "bilinear", "num_args": 1, "num_filter": c},
+                [[n, c, h, h], [c, 1, k, k]])
+    num = rng.randint(1, 3)
+    ins = [[n, rng.randint(1, 3), h, h]]
+    for _ in range(num - 1):
+        f = rng.choice([1, 2])  # later inputs are upscaled to the first one's output size
+        ins.append([n, rng.randint(1, 3), h * scale // f if (h * scale) % f == 0 else h * scale,
+                    h * scale // f if (h * scale) % f == 0 else h * scale])
+    attrs = {"scale": scale, "sample_type": "nearest", "num_args": num}
+    if num > 1 and chance(rng, 0.3):
+        attrs["multi_input_mode"] = "sum"
+        for s in ins[1:]:
+            s[1] = ins[0][1]
+    return attrs, ins
+
+
+def rnn_params(mode, layers, bidir, inp, hidden, proj):
+    gates = {"rnn_relu": 1, "rnn_tanh": 1, "lstm": 4, "gru": 3}[mode]
+    d = 2 if bidir else 1
+    out = proj or hidden
+    size = 0
+    for layer in range(layers):
+        i = inp if layer == 0 else out * d
+        size += d * gates * hidden * (i + out + 2)
+        if proj:
+            size += d * proj * hidden
+    return size
+
+
+@sampler("RNN")
+def rnn(rng):
+    mode = rng.choice(["rnn_relu", "rnn_tanh", "lstm", "gru"])
+    layers, bidir = rng.randint(1, 2), chance(rng)
+    hidden, inp = rng.randint(1, 5), rng.randint(1, 5)
+    t, n = rng.randint(1, 5), rng.randint(1, 3)
+    proj = rng.randint(1, hidden) if mode == "lstm" and chance(rng, 0.2) and hidden > 1 else None
+    d = 2 if bidir else 1
+    attrs = {"mode": mode, "num_layers": layers, "bidirectional": bidir, "state_size": hidden,
+             "state_outputs": chance(rng)}
+    if proj:
+        attrs["projection_size"] = proj
+    ins = [[t, n, inp], [rnn_params(mode, layers, bidir, inp, hidden, proj)],
+           [layers * d, n, proj or hidden]]
+    if mode == "lstm":
+        ins.append([layers * d, n, hidden])
+    if chance(rng, 0.2):
+        attrs["use_sequence_length"] = True
+        ins.append([n])
+    return attrs, ins
+
+
+@sampler("ROIPooling")
+def roi_pooling(rng):
+    return ({"pooled_size": tup([rng.randint(1, 3), rng.randint(1, 3)]), "spatial_scale": 0.5},
+            [[rng.randint(1, 2), rng.randint(1, 4), 8, 8], [rng.randint(1, 4), 5]])
+
+
+# --- normalization ---------------------------------------------------------------
+
+@sampler("BatchNorm")
+def batch_norm(rng):
+    data = shape(rng, 1, 4)
+    axis = rng.randint(-len(data), len(data) - 1) if chance(rng, 0.3) else 1 % len(data)
+    attrs = {"axis": axis} if axis != 1 or len(data) == 1 else {}
+    if len(data) == 1:
+        attrs = {"axis": 0}
+        axis = 0
+    if chance(rng, 0.3):
+        attrs["output_mean_var"] = True
+    c = data[axis]
+    return attrs, [data, [c], [c], [c], [c]]
+
+
+@sampler("LayerNorm")
+def layer_norm(rng):
+    data = shape(rng, 1, 4)
+    axis = rng.randint(-len(data), len(data) - 1)
+    attrs = {"axis": axis, "output_mean_var": chance(rng, 0.3)}
+    c = data[axis]
+    return attrs, [data, [c], [c]]
+
+
+@sampler("InstanceNorm")
+def instance_norm(rng):
+    data = shape(rng, 3, 5)
+    return {}, [data, [data[1]], [data[1]]]
+
+
+@sampler("GroupNorm")
+def group_norm(rng):
+    g = rng.randint(1, 3)
+    data = [rng.randint(1, 3), g * rng.randint(1, 3)] + shape(rng, 1, 2)
+    return {"num_groups": g, "output_mean_var": chance(rng, 0.3)}, [data, [data[1]], [data[1]]]
+
+
+@sampler("L2Normalization")
+def l2_normalization(rng):
+    mode = rng.choice(["instance", "channel", "spatial"])
+    return {"mode": mode}, [shape(rng, 2 if mode != "spatial" else 3, 4)]
+
+
+# --- softmax and losses --------------------------------------------------------------
+
+@sampler("softmax", "log_softmax", "softmin")
+def softmax(rng):
+    data = shape(rng)
+    attrs = {"axis": rng.randint(-len(data), len(data) - 1)}
+    if chance(rng, 0.3):
+        attrs["temperature"] = 2.0
+    if chance(rng, 0.3):
+        attrs["dtype"] = rng.choice(["float16", "float32", "float64"])
+    return attrs, [data]
+
+
+@sampler("SoftmaxActivation")
+def softmax_activation(rng):
+    mode = rng.choice(["instance", "channel"])
+    return {"mode": mode}, [shape(rng, 2 if mode == "instance" else 3, 4)]
+
+
+@sampler("SoftmaxOutput")
+def softmax_output(rng):
+    data = shape(rng, 2, 4)
+    attrs = {}
+    r = rng.random()
+    if r < 0.25 and len(data) > 2:
+        attrs["multi_output"] = True
+        p = 1
+        for d in data[2:]:
+            p *= d
+        label = rng.choice([[data[0], p], [data[0]] + data[2:], [data[0], 1] + data[2:]])
+    elif r < 0.4:
+        attrs["preserve_shape"] = True
+        label = data[:-1]
+    elif r < 0.5:
+        label = list(data)
+    else:
+        label = data[:-1]
+    return attrs, [data, label]
+
+
+@sampler("LinearRegressionOutput", "LogisticRegressionOutput", "MAERegressionOutput")
+def regression(rng):
+    data = shape(rng, 1, 3)
+    label = [data[0]] if len(data) == 2 and data[1] == 1 and chance(rng) else list(data)
+    if chance(rng, 0.2):
+        data = [data[0], 1]
+        label = [data[0]]
+    return {"grad_scale": 1.0}, [data, label]
+
+
+@sampler("SVMOutput")
+def svm_output(rng):
+    data = shape(rng, 2, 3)
+    return {}, [data, [data[0]]]
+
+
+@sampler("MakeLoss")
+def make_loss(rng):
+    return {"normalization": rng.choice(["null", "batch", "valid"])}, [shape(rng)]
+
+
+@sampler("softmax_cross_entropy")
+def softmax_cross_entropy(rng):
+    n, k = rng.randint(1, 5), rng.randint(2, 6)
+    return {}, [[n, k], [n]]
+
+
+@sampler("CTCLoss")
+def ctc_loss(rng):
+    t, n, c, l = rng.randint(3, 8), rng.randint(1, 4), rng.randint(2, 6), rng.randint(1, 3)
+    attrs = {"use_data_lengths": chance(rng, 0.3), "use_label_lengths": chance(rng, 0.3)}
+    ins = [[t, n, c], [n, l]]
+    if attrs["use_data_lengths"]:
+        ins.append([n])
+    if attrs["use_label_lengths"]:
+        ins.append([n])
+    return attrs, ins
