@@ -111,6 +111,25 @@ bool unifyAll(Types &in, Types &out) {
   return allKnown(in) && allKnown(out);
 }
 
+void requireUniform(const Attrs &attrs, Types &in, DType t, size_t first) {
+  for (size_t i = first; i < in.size(); ++i)
+    if (!merge(in[i], t))
+      throw ShapeError(str("This layer requires uniform type. Expected '", dtypeName(t),
+                           "' v.s. given '", dtypeName(in[i]), "' at '",
+                           listInputNames(attrs).at(i), "'"),
+                       int(i), false);
+}
+
+bool dataDecidesType(const Attrs &attrs, Types &in, Types &out) {
+  DType t = in[0];
+  if (t == DType::Unknown)
+    return false;
+  requireUniform(attrs, in, t);
+  for (size_t i = 0; i < out.size(); ++i)
+    assignOut(out, int(i), t);
+  return true;
+}
+
 int checkAxis(int64_t axis, int ndim) {
   if (axis < -ndim || axis >= ndim)
     throw ShapeError(str("axis ", axis, " exceeds the input dimension of ", ndim));

@@ -55,6 +55,15 @@ void assignOut(Types &out, int i, DType value);
 bool allKnown(const Types &t);
 bool unifyAll(Types &in, Types &out);
 
+/// Gives inputs [first, end) dtype t, or a ShapeError naming the first one
+/// of another dtype ("This layer requires uniform type...", as MXNet's
+/// older layers word it).
+void requireUniform(const Attrs &attrs, Types &in, DType t, size_t first = 0);
+
+/// The older layers' rule: the data's dtype (input 0) decides every input
+/// and output; nothing is decided before it is known.
+bool dataDecidesType(const Attrs &attrs, Types &in, Types &out);
+
 /// axis normalized into [0, ndim); Error "axis 3 exceeds the input dimension
 /// of 2" otherwise (MXNet's CheckAxis).
 int checkAxis(int64_t axis, int ndim);

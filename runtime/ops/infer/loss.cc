@@ -77,23 +77,7 @@ bool softmaxOutputShape(const Attrs &attrs, Shapes &in, Shapes &out) {
   return allKnown(in, out);
 }
 
-// The older layers: every input takes the data's dtype, which must be known.
-bool dataDecidesType(const Attrs &attrs, Types &in, Types &out) {
-  DType t = in[0];
-  if (t == DType::Unknown)
-    return false;
-  std::vector<std::string> names = listInputNames(attrs);
-  for (size_t i = 0; i < in.size(); ++i)
-    if (!merge(in[i], t))
-      throw ShapeError(str("This layer requires uniform type. Expected '", dtypeName(t),
-                           "' v.s. given '", dtypeName(in[i]), "' at '", names[i], "'"),
-                       int(i), false);
-  for (size_t i = 0; i < out.size(); ++i)
-    assignOut(out, int(i), t);
-  return true;
-}
-
-// SoftmaxOutput: as above, but an output dtype also decides an unknown data.
+// SoftmaxOutput: the data's dtype decides, or the output's while the data's is unknown.
 bool dataOrOutputDecidesType(const Attrs &attrs, Types &in, Types &out) {
   if (in[0] == DType::Unknown)
     in[0] = out[0];

@@ -160,12 +160,7 @@ bool convolutionType(const Attrs &attrs, Types &in, Types &out) {
   DType t = in[0] != DType::Unknown ? in[0] : out[0];
   if (t == DType::Unknown)
     return false;
-  std::vector<std::string> names = listInputNames(attrs);
-  for (size_t i = 0; i < in.size(); ++i)
-    if (!merge(in[i], t))
-      throw ShapeError(str("This layer requires uniform type. Expected '", dtypeName(t),
-                           "' v.s. given '", dtypeName(in[i]), "' at '", names[i], "'"),
-                       int(i), false);
+  requireUniform(attrs, in, t);
   assignOut(out, 0, t);
   return true;
 }
@@ -237,15 +232,9 @@ bool poolingShape(const Attrs &attrs, Shapes &in, Shapes &out) {
   if (!data.ndimKnown())
     return false;
   const std::string &convention = attrs.getStr("pooling_convention");
-  std::vector<int64_t> kernel = attrs.getShape("kernel");
+  Window w(attrs, /*hasDilate=*/false);
+  const std::vector<int64_t> &kernel = w.kernel, &stride = w.stride, &pad = w.pad;
   size_t nk = kernel.size();
-  auto orDefault = [&](std::string_view name, int64_t d) {
-    std::vector<int64_t> v = attrs.getShape(name);
-    if (v.empty())
-      v.assign(nk, d);
-    return v;
-  };
-  std::vector<int64_t> stride = orDefault("stride", 1), pad = orDefault("pad", 0);
   if (convention == "same") {
     if (data.ndim() != 3)
       throw ShapeError("Pooling: Input data should be 3D in (batch, channel, x). Currently "
@@ -271,8 +260,6 @@ bool poolingShape(const Attrs &attrs, Shapes &in, Shapes &out) {
   if (nk != size_t(nd))
     throw ShapeError(str("kernel and data must have the same number of spatial dims: kernel ",
                          bracket(shapeOf(kernel)), ", data ", bracket(data)));
-  if (stride.size() != nk || pad.size() != nk)
-    throw ShapeError("stride and pad must have the same number of dimensions as kernel");
   for (int i = 0; i < nd; ++i) {
     size_t k = size_t(i);
     int64_t x = d[i + 2];
@@ -343,23 +330,6 @@ bool embeddingType(const Attrs &attrs, Types &in, Types &out) {
     t = in[1] != DType::Unknown ? in[1] : out[0];
   in[1] = t;
   out[0] = t;
-  return true;
-}
-
-// Layers whose data's dtype decides every input and output; nothing is
-// decided before the data's dtype is known.
-bool dataDecidesType(const Attrs &attrs, Types &in, Types &out) {
-  DType t = in[0];
-  if (t == DType::Unknown)
-    return false;
-  std::vector<std::string> names = listInputNames(attrs);
-  for (size_t i = 0; i < in.size(); ++i)
-    if (!merge(in[i], t))
-      throw ShapeError(str("This layer requires uniform type. Expected '", dtypeName(t),
-                           "' v.s. given '", dtypeName(in[i]), "' at '", names[i], "'"),
-                       int(i), false);
-  for (size_t i = 0; i < out.size(); ++i)
-    assignOut(out, int(i), t);
   return true;
 }
 

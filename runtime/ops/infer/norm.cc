@@ -9,15 +9,20 @@
 namespace mxrt::infer {
 namespace {
 
+/// The `axis` attribute as a dim of data; "Channel axis out of range".
+int channelAxis(const Attrs &attrs, const TShape &data) {
+  int64_t axis = attrs.getInt("axis");
+  int64_t a = axis < 0 ? axis + data.ndim() : axis;
+  if (a < 0 || a >= data.ndim())
+    throw ShapeError(str("Channel axis out of range: axis=", axis));
+  return int(a);
+}
+
 bool batchNormShape(const Attrs &attrs, Shapes &in, Shapes &out) {
   const TShape &data = in[0];
   if (!data.ndimKnown())
     return false;
-  int64_t axis = attrs.getInt("axis");
-  int64_t a = axis < 0 ? axis + data.ndim() : axis;
-  if (a < 0 || a >= data.ndim())
-    throw ShapeError(str("Channel axis out of range: ", axis));
-  TShape channels{data[int(a)]};
+  TShape channels{data[channelAxis(attrs, data)]};
   // MXNet sets the parameter shapes rather than checking them; a known one
   // is kept while the channel extent is still unknown.
   for (int i = 1; i <= 4; ++i)
@@ -52,13 +57,7 @@ bool batchNormType(const Attrs &attrs, Types &in, Types &out) {
   assignOut(out, 0, t);
   for (size_t i = 1; i < out.size(); ++i)
     assignOut(out, int(i), param);
-  static const char *kNames[] = {"data", "gamma", "beta", "mean", "var"};
-  for (size_t i = 1; i < in.size(); ++i)
-    if (!merge(in[i], param))
-      throw ShapeError(str("This layer requires uniform type. Expected '", dtypeName(param),
-                           "' v.s. given '", dtypeName(in[i]), "' at '", kNames[i], "'"),
-                       int(i), false);
-  (void)attrs;
+  requireUniform(attrs, in, param, 1);
   return true;
 }
 
@@ -66,15 +65,12 @@ bool layerNormShape(const Attrs &attrs, Shapes &in, Shapes &out) {
   const TShape &data = in[0];
   if (!data.ndimKnown())
     return false;
-  int64_t axis = attrs.getInt("axis");
-  int64_t a = axis < 0 ? axis + data.ndim() : axis;
-  if (a < 0 || a >= data.ndim())
-    throw ShapeError(str("Channel axis out of range: axis=", axis));
-  TShape channels{data[int(a)]};
+  int a = channelAxis(attrs, data);
+  TShape channels{data[a]};
   assignIn(in, 1, channels);
   assignIn(in, 2, channels);
   TShape moments = data;
-  moments[int(a)] = 1;
+  moments[a] = 1;
   assignOut(out, 0, data);
   assignOut(out, 1, moments);
   assignOut(out, 2, moments);
