@@ -196,9 +196,10 @@ void ThreadedEngine::run(OpBlock *op, WorkerState &ws) {
   ErrorRef early = op->noSkip ? nullptr : liveError(op);
   if (!early && ws.initError)
     early = errors_.add(wrapOpError(op->name, op->ctx, ws.initError));
-  if (early) { // skipped: fn never runs
+  if (early) {                              // skipped: fn never runs
+    bool async = op->kind == OpKind::Async; // complete() recycles other kinds
     complete(op, early);
-    if (op->kind == OpKind::Async)
+    if (async)
       release(op);
     return;
   }

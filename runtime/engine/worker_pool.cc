@@ -307,8 +307,9 @@ void parallelForSplit(int64_t n, int64_t grain, RangeFn fn) {
   }
   int participants = pool ? pool->numThreads() : 1;
   int64_t g = std::max<int64_t>(grain, 1);
-  // A few chunks per participant balance uneven chunks and late helpers.
-  int64_t nchunks = std::min<int64_t>((n + g - 1) / g, int64_t(participants) * 4);
+  // A few chunks per participant balance uneven chunks and late helpers;
+  // n / g chunks keep every chunk but the last at least `grain` long.
+  int64_t nchunks = std::min<int64_t>(n / g, int64_t(participants) * 4);
   if (participants <= 1 || nchunks <= 1) {
     InParallel nested;
     fn(0, n);

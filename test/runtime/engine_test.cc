@@ -557,21 +557,26 @@ TEST(Engine, EnvironmentPicksTheEngineAndItsWorkers) {
 
 // ---- parallelFor -------------------------------------------------------------
 
-/// Calls parallelFor over n items and checks every index is covered once.
+/// Calls parallelFor over n items and checks every index is covered once,
+/// by chunks of at least `grain` items but the last.
 void expectCoversOnce(int64_t n, int64_t grain) {
   std::vector<uint8_t> hits(size_t(n), 0); // each index written by one chunk only
+  std::atomic<int> shortChunks{0};
   parallelFor(n, grain, [&](int64_t b, int64_t e) {
     ASSERT_LE(0, b);
     ASSERT_LE(b, e);
     ASSERT_LE(e, n);
+    shortChunks += e != n && e - b < grain;
     for (int64_t i = b; i < e; ++i)
       ++hits[size_t(i)];
   });
   EXPECT_EQ(std::count(hits.begin(), hits.end(), 1), n) << "n=" << n << " grain=" << grain;
+  EXPECT_EQ(shortChunks.load(), 0) << "n=" << n << " grain=" << grain;
 }
 
 TEST(ParallelFor, CoversEveryIndexOnce) {
-  for (auto [n, grain] : {std::pair<int64_t, int64_t>{100003, 1000}, {17, 1}, {1000, 0}, {5, -3}})
+  for (auto [n, grain] :
+       {std::pair<int64_t, int64_t>{100003, 1000}, {17, 1}, {150, 100}, {1000, 0}, {5, -3}})
     expectCoversOnce(n, grain);
   auto e = Engine::create(EngineKind::Threaded, 3);
   e->push([](RunContext) { expectCoversOnce(250000, 1000); }, kCPU, {}, {});
@@ -639,6 +644,17 @@ TEST(ParallelFor, NeverRunsMoreThreadsThanWorkers) {
   e->waitForAll();
   EXPECT_GE(most.load(), 1);
   EXPECT_LE(most.load(), 3);
+}
+
+TEST(ParallelFor, ConcurrentCallersShareTheWorkers) {
+  std::vector<std::thread> callers;
+  for (int t = 0; t < 4; ++t)
+    callers.emplace_back([] {
+      for (int k = 0; k < 20; ++k)
+        expectCoversOnce(20000 + k, 500);
+    });
+  for (std::thread &t : callers)
+    t.join();
 }
 
 TEST(ParallelFor, FirstExceptionPropagatesAfterEveryChunkStopped) {

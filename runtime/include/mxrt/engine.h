@@ -238,8 +238,9 @@ public:
 
   /// Schedules fn after every earlier op that writes one of `reads` or reads
   /// or writes one of `writes`. A variable listed in both lists counts as
-  /// written; one listed twice counts once. Ops with priority > 0 (or
-  /// CPUPrioritized) go ahead of queued ops with lower priority.
+  /// written; one listed twice counts once. Ops with priority > 0 or
+  /// CPUPrioritized go ahead of the ordinary ops still queued for their
+  /// device (dependencies are never reordered).
   /// `name` names the op in errors and must stay valid until the op ran.
   /// Throws Error at once for a null variable or an unusable context.
   virtual void pushAsync(AsyncFn fn, Context ctx, VarList reads, VarList writes,
@@ -266,7 +267,7 @@ public:
   /// not yet reported (then forgets them all).
   virtual void waitForAll() = 0;
 
-  /// Number of CPU worker threads.
+  /// Number of CPU worker threads (0 for the naive engine, which has none).
   virtual int numCPUWorkers() const = 0;
 };
 
@@ -276,12 +277,14 @@ namespace detail {
 void parallelForSplit(int64_t n, int64_t grain, RangeFn fn);
 } // namespace detail
 
-/// Runs fn(begin, end) over [0, n) in chunks of at least `grain` items,
-/// spread over the engine's idle CPU workers with the caller taking part, so
-/// kernels use every core without oversubscribing the engine. Nested calls
-/// run inline, and so does n <= grain (no synchronization at all). The
-/// first exception thrown by fn propagates to the caller once every chunk
-/// started has finished; chunks not yet started are dropped.
+/// Runs fn(begin, end) over [0, n) in chunks of at least `grain` items (but
+/// the last), spread over idle CPU workers with the caller taking part, so
+/// kernels use every core without oversubscribing the engine: the helpers
+/// are the workers of the engine whose op calls it (else the process-wide
+/// engine's), and caller plus helpers never outnumber those workers. Nested
+/// calls run inline, and so does n < 2 * grain (no synchronization at all).
+/// The first exception thrown by fn propagates to the caller once every
+/// chunk started has finished; chunks not yet started are dropped.
 inline void parallelFor(int64_t n, int64_t grain, RangeFn fn) {
   if (n <= 0)
     return;
