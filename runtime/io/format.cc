@@ -213,8 +213,7 @@ std::vector<std::string> readNames(ByteSource &in, uint64_t count) {
   uint64_t k = in.get<uint64_t>("name count");
   if (k != 0 && k != count)
     in.fail(at, "the file has ", count, " arrays but ", k, " names (must be 0 or ", count, ")");
-  std::vector<std::string> names;
-  names.reserve(k); // k == count, and count was checked against the input size
+  std::vector<std::string> names; // no reserve(k): grows with names that parse
   for (uint64_t i = 0; i < k; ++i) {
     uint64_t lenAt = in.offset();
     uint64_t len = in.get<uint64_t>("name length");

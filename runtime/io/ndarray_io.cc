@@ -85,7 +85,8 @@ NDArray readRecord(ByteSource &in, uint64_t index) {
 NDArrayList readList(ByteSource &in) {
   NDArrayList r;
   uint64_t n = io::readListHeader(in);
-  r.arrays.reserve(n); // bounded by the input size (readListHeader)
+  // No reserve(n): a record can be 4 bytes, an NDArray is far larger, so
+  // memory grows only with the records that actually parse.
   for (uint64_t i = 0; i < n; ++i)
     r.arrays.push_back(readRecord(in, i));
   r.names = io::readNames(in, n);
