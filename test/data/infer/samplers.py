@@ -781,3 +781,183 @@ def diag(rng):
     s = shape(rng, 2, 4)
     a1, a2 = rng.sample(range(len(s)), 2)
     return {"k": rng.randint(-2, 2), "axis1": a1, "axis2": a2 - len(s) if chance(rng) else a2}, [s]
+
+
+# --- slicing, gathering, ordering ---------------------------------------------------
+
+def slice_spec(rng, s):
+    """begin, end, step tuples (with None) for some leading axes of s."""
+    k = rng.randint(1, len(s))
+    begin, end, step = [], [], []
+    for d in s[:k]:
+        st = rng.choice([1, 1, 2, -1, -2]) if chance(rng, 0.4) else 1
+        b = rng.choice([None, rng.randint(-d, d - 1)])
+        e = rng.choice([None, rng.randint(-d, d)])
+        begin.append(b)
+        end.append(e)
+        step.append(st)
+    fmt = lambda v: "(" + ", ".join("None" if x is None else str(x) for x in v) + ("," if len(v) == 1 else "") + ")"  # noqa: E731
+    attrs = {"begin": fmt(begin), "end": fmt(end)}
+    if any(x != 1 for x in step) or chance(rng, 0.2):
+        attrs["step"] = fmt(step)
+    return attrs
+
+
+def sliced(s, attrs):
+    """The slice's result shape, as Python slicing gives it."""
+    import ast
+    parse = lambda t: ast.literal_eval(t.replace("None", "None"))  # noqa: E731
+    begin, end = parse(attrs["begin"]), parse(attrs["end"])
+    step = parse(attrs["step"]) if "step" in attrs else (1,) * len(begin)
+    out = list(s)
+    for i, (b, e, st) in enumerate(zip(begin, end, step)):
+        out[i] = len(range(*slice(b, e, st).indices(s[i])))
+    return out
+
+
+@sampler("slice")
+def slice_(rng):
+    s = shape(rng, dlo=2)
+    return slice_spec(rng, s), [s]
+
+
+@sampler("_slice_assign")
+def slice_assign(rng):
+    s = shape(rng, dlo=2)
+    attrs = slice_spec(rng, s)
+    return attrs, [s, sliced(s, attrs)]
+
+
+@sampler("_slice_assign_scalar")
+def slice_assign_scalar(rng):
+    s = shape(rng, dlo=2)
+    attrs = slice_spec(rng, s)
+    attrs["scalar"] = 2.0
+    return attrs, [s]
+
+
+@sampler("slice_axis")
+def slice_axis(rng):
+    s = shape(rng, dlo=3)
+    axis = rng.randint(-len(s), len(s) - 1)
+    d = s[axis]
+    b = rng.randint(0, d - 2)
+    e = rng.choice([None, rng.randint(b + 1, d), b + 1 - d if b + 1 - d < 0 else None])
+    return {"axis": axis, "begin": b, "end": "None" if e is None else e}, [s]
+
+
+@sampler("slice_like")
+def slice_like(rng):
+    s = shape(rng, dlo=2)
+    like = [rng.randint(1, d) for d in s]
+    if chance(rng):
+        axes = rng.sample(range(len(s)), rng.randint(1, len(s)))
+        return {"axes": tup(a - len(s) if chance(rng, 0.3) else a for a in axes)}, [s, like]
+    return {}, [s, like]
+
+
+@sampler("take", types=INT_TYPES)
+def take(rng):
+    a, idx = shape(rng), shape(rng, 1, 3)
+    return ({"axis": rng.randint(-len(a), len(a) - 1), "mode": rng.choice(["clip", "wrap"])},
+            [a, idx])
+
+
+@sampler("batch_take")
+def batch_take(rng):
+    n, k = rng.randint(1, 5), rng.randint(1, 5)
+    return {}, [[n, k], [n]]
+
+
+@sampler("pick", types=INT_TYPES)
+def pick(rng):
+    s = shape(rng)
+    axis = rng.randint(-len(s), len(s) - 1)
+    keep = chance(rng)
+    idx = list(s)
+    if keep:
+        idx[axis] = 1
+    else:
+        del idx[axis]
+    return {"axis": axis, "keepdims": keep}, [s, idx or [1]]
+
+
+@sampler("one_hot", types=INT_TYPES)
+def one_hot(rng):
+    attrs = {"depth": rng.randint(1, 6)}
+    if chance(rng, 0.4):
+        attrs["dtype"] = rng.choice(["int32", "float16", "uint8"])
+    return attrs, [shape(rng, 1, 3)]
+
+
+@sampler("gather_nd", types=INT_TYPES)
+def gather_nd(rng):
+    data = shape(rng, 1, 4)
+    m = rng.randint(1, len(data))
+    return {}, [data, [m] + shape(rng, 1, 2)]
+
+
+@sampler("scatter_nd")
+def scatter_nd(rng):
+    target = shape(rng, 1, 4)
+    m = rng.randint(1, len(target))
+    idx = [m] + shape(rng, 1, 2)
+    return {"shape": tup(target)}, [idx[1:] + target[m:], idx]
+
+
+@sampler("where")
+def where(rng):
+    s = shape(rng)
+    cond = list(s) if chance(rng, 0.7) else [s[0]]
+    return {}, [cond, list(s), list(s)]
+
+
+def sequence(rng, op):
+    axis = 0 if op == "SequenceReverse" else rng.choice([0, 1])
+    data = shape(rng, 2, 4)
+    attrs = {"axis": axis}
+    ins = [data]
+    if chance(rng, 0.5):
+        attrs["use_sequence_length"] = True
+        ins.append([data[1 - axis]])
+    return attrs, ins
+
+
+for _op in ("SequenceMask", "SequenceLast", "SequenceReverse"):
+    SAMPLERS[_op] = (lambda op: lambda rng: sequence(rng, op))(_op)
+
+
+@sampler("_ravel_multi_index")
+def ravel(rng):
+    s = shape(rng, 1, 3)
+    return {"shape": tup(s)}, [[len(s), rng.randint(1, 5)]]
+
+
+@sampler("_unravel_index")
+def unravel(rng):
+    return {"shape": tup(shape(rng, 1, 3))}, [shape(rng, 1, 2)]
+
+
+@sampler("topk", types=INT_TYPES)
+def topk(rng):
+    s = shape(rng, dlo=2)
+    attrs = {"ret_typ": rng.choice(["indices", "value", "both", "mask"]),
+             "k": rng.randint(1, min(s))}
+    if chance(rng, 0.2):
+        attrs["axis"] = "None"
+    elif chance(rng):
+        attrs["axis"] = rng.randint(-len(s), len(s) - 1)
+    if chance(rng, 0.3):
+        attrs["dtype"] = rng.choice(["int32", "float64", "uint8"])
+    return attrs, [s]
+
+
+@sampler("sort", "argsort", types=INT_TYPES)
+def sort(rng):
+    s = shape(rng)
+    attrs = {"is_ascend": chance(rng)}
+    if chance(rng, 0.2):
+        attrs["axis"] = "None"
+    elif chance(rng):
+        attrs["axis"] = rng.randint(-len(s), len(s) - 1)
+    return attrs, [s]
