@@ -1,0 +1,35 @@
+//===- MxGraph.h - how an MXNet graph is held in MLIR ------------*- C++ -*-===//
+//
+// A symbol graph is one func.func: its arguments are list_arguments()
+// followed by list_auxiliary_states(), each named by `mx.name` and keeping
+// the variable's JSON attributes (`__shape__`, `__init__`, ...) as strings in
+// `mx.attrs`; its results are the symbol's outputs. Ops keep their node name
+// as a NameLoc and hidden attributes (`__key__`) in their dictionary.
+// `mx.np_shape` on the function marks a graph saved under numpy shape
+// semantics (0 is then a real extent, not "unknown").
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "mlir/IR/Value.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
+
+#include <string>
+
+namespace mlir::mx {
+
+/// Argument attribute: the variable's name (StringAttr).
+inline constexpr llvm::StringLiteral kArgNameAttr = "mx.name";
+/// Argument attribute: the variable's JSON attributes (DictionaryAttr of
+/// StringAttr), hidden ones included.
+inline constexpr llvm::StringLiteral kArgAttrsAttr = "mx.attrs";
+/// Function attribute (unit): numpy shape semantics (graph attr is_np_shape).
+inline constexpr llvm::StringLiteral kNpShapeAttr = "mx.np_shape";
+
+/// The name of argument `i` (`mx.name`), or "arg<i>" when it has none.
+std::string getArgName(FunctionOpInterface func, unsigned i);
+/// Is this value an auxiliary state: a graph argument that some mx op
+/// mutates (the op table's mutateInputs, e.g. BatchNorm's moving stats)?
+bool isAuxState(Value value);
+
+} // namespace mlir::mx
