@@ -52,15 +52,24 @@ struct OpImpl {
 };
 
 /// Registers an implementation for the op table entry `name` (static
-/// initializers in runtime/ops/ and runtime/kernels/ call these). Naming an op
-/// that is not in the table is a fatal error at start-up: the table is the
-/// one list of operators.
+/// initializers in runtime/ops/ and runtime/kernels/ call these). The table
+/// is the one list of operators: a name outside it is recorded and reported
+/// by orphanRegistrations() (a test requires that list to be empty).
 void registerShapeFn(std::string_view name, ShapeFn fn);
 void registerTypeFn(std::string_view name, TypeFn fn);
 void registerKernel(std::string_view name, DeviceType dev, KernelFn fn, bool usesRandom = false);
 
+/// Names registered with no op table entry (build inconsistencies).
+std::vector<std::string> orphanRegistrations();
+
 /// The implementation of op (never null; fields may be null).
 const OpImpl &opImpl(const OpSpec &op);
+
+/// One round of the op's shape function (Error if it has none).
+bool runShapeFn(const Attrs &attrs, std::vector<TShape> &in, std::vector<TShape> &out);
+/// One round of the op's type function, or of the default rule (every input
+/// and output share one dtype) when it registered none.
+bool runTypeFn(const Attrs &attrs, std::vector<DType> &in, std::vector<DType> &out);
 
 /// Runs shape and type inference to completion on inputs of known shapes;
 /// errors name the op (and `node` when given) and the conflicting shapes.
