@@ -118,28 +118,3 @@ FailureOr<unsigned> mlir::mx::findArgument(func::FuncOp func, StringRef option, 
     diag << "\n\t[" << i << "]" << getArgName(iface, i);
   return diag;
 }
-
-FailureOr<SmallVector<int64_t>> mlir::mx::parseShapeText(StringRef text, bool npShape) {
-  text = text.trim();
-  if (text.consume_front("(") && !text.consume_back(")"))
-    return failure();
-  SmallVector<int64_t> dims;
-  SmallVector<StringRef> parts;
-  text.split(parts, ',');
-  if (parts.size() > 1 && parts.back().trim().empty())
-    parts.pop_back(); // "(3,)"
-  if (parts.size() == 1 && parts[0].trim().empty())
-    return dims; // "()"
-  for (StringRef part : parts) {
-    part = part.trim();
-    int64_t dim;
-    if (part == "?" || part == "None")
-      dim = -1;
-    else if (part.getAsInteger(10, dim) || dim < -1)
-      return failure();
-    if (dim == 0 && !npShape)
-      dim = -1;
-    dims.push_back(dim < 0 ? ShapedType::kDynamic : dim);
-  }
-  return dims;
-}

@@ -41,10 +41,4 @@ parseNamedValues(func::FuncOp func, StringRef option, StringRef text);
 /// candidates, in MXNet's words, if there is none.
 FailureOr<unsigned> findArgument(func::FuncOp func, StringRef option, StringRef name);
 
-/// Parses a shape as the shape options write it: "1,3,224,224" or
-/// "(1, 3, 224, 224)"; "()" is a scalar; a dim "?" or "-1" is unknown, and
-/// so is "0" unless `npShape` (MXNet 1.x legacy semantics). Fails on bad
-/// text.
-FailureOr<SmallVector<int64_t>> parseShapeText(StringRef text, bool npShape);
-
 } // namespace mlir::mx

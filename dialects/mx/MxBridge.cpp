@@ -115,83 +115,75 @@ FailureOr<mxrt::TShape> mlir::mx::mergeShapes(const mxrt::TShape &a, const mxrt:
   return out;
 }
 
+FailureOr<SmallVector<int64_t>> mlir::mx::parseShapeText(StringRef text, bool npShape) {
+  text = text.trim();
+  if (text.consume_front("(") && !text.consume_back(")"))
+    return failure();
+  SmallVector<int64_t> dims;
+  SmallVector<StringRef> parts;
+  text.split(parts, ',');
+  if (parts.size() > 1 && parts.back().trim().empty())
+    parts.pop_back(); // "(3,)"
+  if (parts.size() == 1 && parts[0].trim().empty())
+    return dims; // "()"
+  for (StringRef part : parts) {
+    part = part.trim();
+    int64_t dim;
+    if (part == "?" || part == "None")
+      dim = -1;
+    else if (part.getAsInteger(10, dim) || dim < -1)
+      return failure();
+    if (dim == 0 && !npShape)
+      dim = -1;
+    dims.push_back(dim < 0 ? ShapedType::kDynamic : dim);
+  }
+  return dims;
+}
+
 //===--- Attributes ------------------------------------------------------===//
 
 bool mlir::mx::isHiddenAttrName(StringRef name) {
   return name.size() > 4 && name.starts_with("__") && name.ends_with("__");
 }
 
+// Both directions follow the value, not the kind, so new attribute kinds
+// need no change here: ints are i64, floats f64, tuples dense i64 arrays,
+// enums and dtypes strings. An explicit None is a unit attribute where the
+// attribute has a non-None default (MxBase.td's MxOptOf) and absent
+// otherwise.
 Attribute mlir::mx::toAttribute(Builder &b, const mxrt::AttrSpec &spec,
                                 const mxrt::AttrValue &value) {
-  using mxrt::AttrKind;
-  if (std::holds_alternative<std::monostate>(value))
-    return {};
-  switch (spec.kind) {
-  case AttrKind::Int:
-  case AttrKind::OptInt:
-    if (auto *v = std::get_if<int64_t>(&value))
-      return b.getI64IntegerAttr(*v);
-    break;
-  case AttrKind::Float:
-  case AttrKind::OptFloat:
-    if (auto *v = std::get_if<double>(&value))
-      return b.getF64FloatAttr(*v);
-    break;
-  case AttrKind::Bool:
-    if (auto *v = std::get_if<bool>(&value))
-      return b.getBoolAttr(*v);
-    break;
-  case AttrKind::Enum:
-  case AttrKind::OptEnum:
-  case AttrKind::Str:
-  case AttrKind::DType:
-  case AttrKind::OptDType:
-    if (auto *v = std::get_if<std::string>(&value))
-      return b.getStringAttr(*v);
-    break;
-  case AttrKind::Shape:
-  case AttrKind::OptShape:
-    if (auto *v = std::get_if<std::vector<int64_t>>(&value))
-      return b.getDenseI64ArrayAttr(*v);
-    break;
-  }
-  return {};
+  return std::visit(
+      [&](const auto &v) -> Attribute {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, std::monostate>)
+          return spec.required || spec.dflt != "None" ? Attribute(b.getUnitAttr()) : Attribute();
+        else if constexpr (std::is_same_v<T, int64_t>)
+          return b.getI64IntegerAttr(v);
+        else if constexpr (std::is_same_v<T, double>)
+          return b.getF64FloatAttr(v);
+        else if constexpr (std::is_same_v<T, bool>)
+          return b.getBoolAttr(v);
+        else if constexpr (std::is_same_v<T, std::string>)
+          return b.getStringAttr(v);
+        else
+          return b.getDenseI64ArrayAttr(v);
+      },
+      value);
 }
 
-mxrt::AttrValue mlir::mx::fromAttribute(const mxrt::AttrSpec &spec, Attribute attr) {
-  using mxrt::AttrKind;
-  if (!attr)
-    return std::monostate();
-  switch (spec.kind) {
-  case AttrKind::Int:
-  case AttrKind::OptInt:
-    if (auto a = dyn_cast<IntegerAttr>(attr))
-      return a.getValue().getSExtValue();
-    break;
-  case AttrKind::Float:
-  case AttrKind::OptFloat:
-    if (auto a = dyn_cast<FloatAttr>(attr))
-      return a.getValueAsDouble();
-    break;
-  case AttrKind::Bool:
-    if (auto a = dyn_cast<BoolAttr>(attr))
-      return a.getValue();
-    break;
-  case AttrKind::Enum:
-  case AttrKind::OptEnum:
-  case AttrKind::Str:
-  case AttrKind::DType:
-  case AttrKind::OptDType:
-    if (auto a = dyn_cast<StringAttr>(attr))
-      return a.str();
-    break;
-  case AttrKind::Shape:
-  case AttrKind::OptShape:
-    if (auto a = dyn_cast<DenseI64ArrayAttr>(attr))
-      return std::vector<int64_t>(a.asArrayRef().begin(), a.asArrayRef().end());
-    break;
-  }
-  return std::monostate();
+mxrt::AttrValue mlir::mx::fromAttribute(const mxrt::AttrSpec &, Attribute attr) {
+  if (auto a = dyn_cast_or_null<BoolAttr>(attr))
+    return a.getValue();
+  if (auto a = dyn_cast_or_null<IntegerAttr>(attr))
+    return a.getValue().getSExtValue();
+  if (auto a = dyn_cast_or_null<FloatAttr>(attr))
+    return a.getValueAsDouble();
+  if (auto a = dyn_cast_or_null<StringAttr>(attr))
+    return a.str();
+  if (auto a = dyn_cast_or_null<DenseI64ArrayAttr>(attr))
+    return std::vector<int64_t>(a.asArrayRef().begin(), a.asArrayRef().end());
+  return std::monostate(); // null or unit: None
 }
 
 std::string mlir::mx::errorInOperator(Operation *op) {

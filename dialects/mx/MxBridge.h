@@ -39,6 +39,12 @@ mxrt::TShape getTShape(Type tensorType);
 TensorType getTensorType(const mxrt::TShape &shape, Type elementType);
 /// MXNet's provided-shape form "[1,100]" (TShape::str gives "(1,100)").
 std::string formatProvidedShape(const mxrt::TShape &shape);
+/// Parses a shape as MXNet writes it (`__shape__`: "(1, 3, 224, 224)") or
+/// as shape options take it ("1,3,224,224"); "()" is a scalar; a dim "?",
+/// "None" or "-1" is unknown, and so is "0" unless `npShape` (MXNet 1.x
+/// legacy semantics). Dims come back with ShapedType::kDynamic for unknown.
+FailureOr<SmallVector<int64_t>> parseShapeText(StringRef text, bool npShape);
+
 /// Combines what two shapes know. Fails if both know a dim (or the rank)
 /// and disagree.
 FailureOr<mxrt::TShape> mergeShapes(const mxrt::TShape &a, const mxrt::TShape &b);
@@ -47,11 +53,11 @@ FailureOr<mxrt::TShape> mergeShapes(const mxrt::TShape &a, const mxrt::TShape &b
 
 /// `__key__`: a hidden attribute (MXNet passes them through as strings).
 bool isHiddenAttrName(StringRef name);
-/// The MLIR attribute for a typed value of this attribute kind; null for
-/// None (an absent optional attribute).
+/// The MLIR attribute for a typed value of this attribute: i64, f64, bool,
+/// string or dense i64 array; for None, a unit attribute where the default
+/// is not None, else null (absent).
 Attribute toAttribute(Builder &b, const mxrt::AttrSpec &spec, const mxrt::AttrValue &value);
-/// The typed value of an MLIR attribute of this kind; None for a null
-/// attribute or one of the wrong kind (the ODS verifier rejects those).
+/// The typed value of an MLIR attribute; None for null or unit.
 mxrt::AttrValue fromAttribute(const mxrt::AttrSpec &spec, Attribute attr);
 /// The op's declared attributes as the runtime's Attrs (defaults filled
 /// in). Emits an error naming the node on failure.

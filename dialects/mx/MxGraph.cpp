@@ -23,3 +23,9 @@ bool mlir::mx::isAuxState(Value value) {
   }
   return false;
 }
+
+mxrt::AttrValue mlir::mx::getDefaultValue(const mxrt::AttrSpec &spec) {
+  if (spec.required)
+    return std::monostate();
+  return mxrt::parseAttrValue(spec, spec.dflt);
+}

@@ -268,7 +268,6 @@ LogicalResult mlir::mx::inferElementTypesFromRuntime(Operation *op,
                                                      SmallVectorImpl<Type> &operandTypes,
                                                      SmallVectorImpl<Type> &resultTypes) {
   const mxrt::OpSpec &spec = getOpSpec(op);
-  const mxrt::OpImpl &impl = mxrt::opImpl(spec);
   FailureOr<mxrt::Attrs> attrs = getRuntimeAttrs(op);
   if (failed(attrs))
     return failure();
@@ -279,34 +278,10 @@ LogicalResult mlir::mx::inferElementTypesFromRuntime(Operation *op,
   for (Type t : resultTypes)
     out.push_back(dtypeOf(t));
   PortNames ports(*attrs);
-  if (impl.inferType) {
-    try {
-      impl.inferType(*attrs, in, out);
-    } catch (const mxrt::Error &e) {
-      return op->emitError() << errorInOperator(op) << e.what();
-    }
-  } else {
-    // MXNet's ElemwiseType: everything shares the first known dtype.
-    mxrt::DType common = mxrt::DType::Unknown;
-    auto unify = [&](mxrt::DType t, const std::string &port) -> LogicalResult {
-      if (t == mxrt::DType::Unknown || t == common)
-        return success();
-      if (common == mxrt::DType::Unknown) {
-        common = t;
-        return success();
-      }
-      return op->emitError()
-                     << "Incompatible attr in node " << getNodeName(op) << " at " << port
-                     << ": expected " << mxrt::dtypeName(common) << ", got " << mxrt::dtypeName(t);
-    };
-    for (size_t i = 0; i < in.size(); ++i)
-      if (failed(unify(in[i], ports.input(i))))
-        return failure();
-    for (size_t i = 0; i < out.size(); ++i)
-      if (failed(unify(out[i], ports.output(i))))
-        return failure();
-    std::fill(in.begin(), in.end(), common);
-    std::fill(out.begin(), out.end(), common);
+  try {
+    mxrt::runTypeFn(*attrs, in, out); // the op's type function or the default rule
+  } catch (const mxrt::Error &e) {
+    return op->emitError() << errorInOperator(op) << e.what();
   }
   if (in.size() != operandTypes.size() || out.size() != resultTypes.size())
     return op->emitError() << errorInOperator(op) << "the type function of " << spec.name
