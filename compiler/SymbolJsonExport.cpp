@@ -21,6 +21,8 @@
 #include "mx/MxDialect.h"
 #include "mx/MxGraph.h"
 
+#include "mxrt/base.h"
+
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringSet.h"
 
@@ -135,16 +137,26 @@ LogicalResult Exporter::describeOp(ExportNode &node) {
   const mxrt::OpSpec &opSpec = mlir::mx::getOpSpec(op);
   node.opName = std::string(opSpec.name);
   node.name = mlir::mx::getNodeName(op);
-  // Declared attributes: those not at their default, and defaults the graph
-  // gave explicitly (mx.given_defaults). Absent means default.
-  auto given = op->getAttrOfType<ArrayAttr>(mlir::mx::kGivenDefaultsAttr);
+  // Declared attributes: those not at their default, in MXNet's string form,
+  // or as the graph wrote them (mx.given) while that text still means the
+  // attribute's value. Absent means default.
+  auto given = op->getAttrOfType<DictionaryAttr>(mlir::mx::kGivenAttr);
   for (const mxrt::AttrSpec &spec : opSpec.attrs) {
     StringRef key(spec.name.data(), spec.name.size());
     Attribute attr = op->getAttr(key);
     mxrt::AttrValue value =
         attr ? mlir::mx::fromAttribute(spec, attr) : mlir::mx::getDefaultValue(spec);
-    bool isGiven = given && llvm::is_contained(given, StringAttr::get(op->getContext(), key));
-    if (spec.required || isGiven || value != mlir::mx::getDefaultValue(spec))
+    if (auto text = given ? given.getAs<StringAttr>(key) : StringAttr()) {
+      try {
+        if (mxrt::parseAttrValue(spec, text.getValue()) == value) {
+          node.attrs[key.str()] = text.str();
+          continue;
+        }
+      } catch (const mxrt::Error &) {
+        // A stale or edited text: fall back to the value.
+      }
+    }
+    if (spec.required || value != mlir::mx::getDefaultValue(spec))
       node.attrs[key.str()] = mxrt::Attrs::format(spec.kind, value);
   }
   for (NamedAttribute a : op->getAttrs()) {

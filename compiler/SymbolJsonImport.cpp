@@ -131,19 +131,21 @@ LogicalResult Importer::buildOp(size_t id) {
     state.operands.push_back(values[in.node][in.index]);
   Type unknown = UnrankedTensorType::get(mlir::mx::UnknownType::get(ctx));
   state.types.assign(size_t(node.numOutputs()), unknown);
-  SmallVector<Attribute> givenDefaults;
+  SmallVector<NamedAttribute> given;
   for (const mxrt::AttrSpec &spec : node.spec->attrs) {
     if (!attrs.isSet(spec.name))
       continue;
     StringRef name(spec.name.data(), spec.name.size());
     const mxrt::AttrValue &value = attrs.get(spec.name);
-    if (!spec.required && value == mlir::mx::getDefaultValue(spec))
-      givenDefaults.push_back(b.getStringAttr(name));
+    const std::string &text = node.attrs.at(std::string(name));
+    if ((!spec.required && value == mlir::mx::getDefaultValue(spec)) ||
+        text != mxrt::Attrs::format(spec.kind, value))
+      given.push_back(b.getNamedAttr(name, b.getStringAttr(text)));
     if (Attribute a = mlir::mx::toAttribute(b, spec, value))
       state.addAttribute(name, a);
   }
-  if (!givenDefaults.empty())
-    state.addAttribute(mlir::mx::kGivenDefaultsAttr, b.getArrayAttr(givenDefaults));
+  if (!given.empty())
+    state.addAttribute(mlir::mx::kGivenAttr, b.getDictionaryAttr(given));
   for (const auto &[key, value] : attrs.hidden())
     state.addAttribute(key, b.getStringAttr(value));
   if (opName->hasTrait<OpTrait::AttrSizedOperandSegments>()) {

@@ -26,12 +26,14 @@ inline constexpr llvm::StringLiteral kArgNameAttr = "mx.name";
 inline constexpr llvm::StringLiteral kArgAttrsAttr = "mx.attrs";
 /// Function attribute (unit): numpy shape semantics (graph attr is_np_shape).
 inline constexpr llvm::StringLiteral kNpShapeAttr = "mx.np_shape";
-/// Op attribute (array of strings): attributes the graph gave explicitly
-/// with their default value. ODS fills in defaults whenever an op is created
-/// or parsed, so this is what keeps `no_bias="False"` apart from an absent
-/// no_bias: export writes an attribute iff its value is not the default or
-/// it is listed here, as MXNet writes exactly the attributes it was given.
-inline constexpr llvm::StringLiteral kGivenDefaultsAttr = "mx.given_defaults";
+/// Op attribute (dictionary of strings): attribute texts from the graph that
+/// the typed attributes alone cannot reproduce: defaults given explicitly
+/// (ODS fills in defaults whenever an op is created or parsed, so
+/// `no_bias="False"` and an absent no_bias look alike) and texts not in
+/// canonical form (`squeeze_axis="1"`, `kernel="(3,3)"`). Export writes
+/// such a text as long as it still parses to the attribute's value, so a
+/// pass that changes the value needs not know about it.
+inline constexpr llvm::StringLiteral kGivenAttr = "mx.given";
 
 /// The name of argument `i` (`mx.name`), or "arg<i>" when it has none.
 std::string getArgName(FunctionOpInterface func, unsigned i);

@@ -9,5 +9,7 @@
 
 #include "mx/MxDialect.h"
 
+#include "mlir/IR/OpImplementation.h" // OpAsmOpInterface, which ODS adds to ops with named results
+
 #define GET_OP_CLASSES
 #include "mx/MxOps.h.inc"

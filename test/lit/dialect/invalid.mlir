@@ -65,6 +65,6 @@ func.func @not_an_mxnet_dtype(%x: tensor<2x5xi7>) {
 
 func.func @hidden_attributes_pass(%x: tensor<2x5xf32>) {
   // Hidden (__key__) and dialect (mx.*) attributes are allowed anywhere.
-  %0 = "mx.Activation"(%x) {act_type = "relu", __ctx_group__ = "dev1", mx.given_defaults = []} : (tensor<2x5xf32>) -> tensor<*xf32>
+  %0 = "mx.Activation"(%x) {act_type = "relu", __ctx_group__ = "dev1", mx.given = {}} : (tensor<2x5xf32>) -> tensor<*xf32>
   return
 }
