@@ -87,7 +87,8 @@ void mlir::mx::updateFunctionType(func::FuncOp func) {
     if (ret->getParentOp() == func.getOperation())
       results.assign(ret.getOperandTypes().begin(), ret.getOperandTypes().end());
   });
-  func.setType(FunctionType::get(func.getContext(), func.getArgumentTypes(), results));
+  func.setType(
+      FunctionType::get(func.getContext(), func.front().getArgumentTypes(), results));
 }
 
 FailureOr<SmallVector<std::pair<std::string, std::string>>>
