@@ -376,6 +376,7 @@ FailureOr<JsonGraph> Reader::read() {
       unsigned line = 0, col = 0;
       m[1].getAsInteger(10, line);
       m[2].getAsInteger(10, col);
+      col = std::max(col, 1u); // at the start of a line llvm::json says 0
       return emitError(FileLineColLoc::get(ctx, file, line, col))
              << "malformed symbol JSON at line " << line << ", column " << col << " (byte "
              << m[3] << "): " << m[4];
