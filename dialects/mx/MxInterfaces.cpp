@@ -215,6 +215,12 @@ struct PortNames {
   std::string output(size_t i) const {
     return "output " + (i < out.size() ? "'" + out[i] + "'" : std::to_string(i));
   }
+  /// " (input 'weight')" for an error about one slot, else "".
+  std::string at(const mxrt::ShapeError &e) const {
+    if (e.index < 0)
+      return "";
+    return " (" + (e.output ? output(size_t(e.index)) : input(size_t(e.index))) + ")";
+  }
 };
 } // namespace
 
@@ -233,8 +239,11 @@ LogicalResult mlir::mx::inferShapesFromRuntime(Operation *op, SmallVectorImpl<Ty
     in.push_back(getTShape(t));
   for (Type t : resultTypes)
     out.push_back(getTShape(t));
+  PortNames ports(*attrs);
   try {
     impl.inferShape(*attrs, in, out);
+  } catch (const mxrt::ShapeError &e) {
+    return op->emitError() << errorInOperator(op) << e.what() << ports.at(e);
   } catch (const mxrt::Error &e) {
     return op->emitError() << errorInOperator(op) << e.what();
   }
@@ -243,7 +252,6 @@ LogicalResult mlir::mx::inferShapesFromRuntime(Operation *op, SmallVectorImpl<Ty
                            << " returned " << in.size() << " inputs and " << out.size()
                            << " outputs for " << operandTypes.size() << " and "
                            << resultTypes.size();
-  PortNames ports(*attrs);
   auto refine = [&](Type &type, const mxrt::TShape &inferred, const std::string &port) -> LogicalResult {
     mxrt::TShape current = getTShape(type);
     FailureOr<mxrt::TShape> merged = mergeShapes(current, inferred);
@@ -280,6 +288,8 @@ LogicalResult mlir::mx::inferElementTypesFromRuntime(Operation *op,
   PortNames ports(*attrs);
   try {
     mxrt::runTypeFn(*attrs, in, out); // the op's type function or the default rule
+  } catch (const mxrt::ShapeError &e) {
+    return op->emitError() << errorInOperator(op) << e.what() << ports.at(e);
   } catch (const mxrt::Error &e) {
     return op->emitError() << errorInOperator(op) << e.what();
   }

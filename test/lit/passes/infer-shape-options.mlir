@@ -26,7 +26,7 @@
 
 // A conflict is MXNet's error, naming the node and the input.
 // RUN: not mxc-opt %s --mx-infer-shape="shapes=a:2,3;b:4,3" 2>&1 | FileCheck %s --check-prefix=CONFLICT
-// CONFLICT: error: Error in operator add0: Incompatible attr at 1-th input: expected [2,3], got [4,3]
+// CONFLICT: error: Error in operator add0: Incompatible attr at 1-th input: expected [2,3], got [4,3] (input 'rhs')
 
 func.func @main(%a: tensor<*xf32> {mx.name = "a"}, %b: tensor<*xf32> {mx.name = "b"}) -> tensor<*xf32> {
   %0 = "mx.elemwise_add"(%a, %b) : (tensor<*xf32>, tensor<*xf32>) -> tensor<*xf32> loc(fused["add0", "infer-shape-options.mlir":1:1])
