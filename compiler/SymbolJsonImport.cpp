@@ -148,16 +148,7 @@ LogicalResult Importer::buildOp(size_t id) {
     state.addAttribute(mlir::mx::kGivenAttr, b.getDictionaryAttr(given));
   for (const auto &[key, value] : attrs.hidden())
     state.addAttribute(key, b.getStringAttr(value));
-  if (opName->hasTrait<OpTrait::AttrSizedOperandSegments>()) {
-    // One segment per ODS operand: a variadic one holds num_args values,
-    // an optional one is present when the table's condition says so.
-    std::vector<std::string> names = mxrt::listInputNames(attrs);
-    SmallVector<int32_t> sizes;
-    for (const mxrt::InputSpec &in : node.spec->inputs)
-      sizes.push_back(in.variadic ? int32_t(attrs.getInt(node.spec->numArgsAttr))
-                                  : int32_t(llvm::is_contained(names, std::string(in.name))));
-    state.addAttribute("operandSegmentSizes", b.getDenseI32ArrayAttr(sizes));
-  }
+  mlir::mx::addSegmentSizes(state, attrs);
   Operation *op = b.create(state);
   values[id].assign(op->result_begin(), op->result_end());
   return success();

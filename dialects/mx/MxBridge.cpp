@@ -186,6 +186,37 @@ mxrt::AttrValue mlir::mx::fromAttribute(const mxrt::AttrSpec &, Attribute attr) 
   return std::monostate(); // null or unit: None
 }
 
+void mlir::mx::addSegmentSizes(OperationState &state, const mxrt::Attrs &attrs) {
+  const mxrt::OpSpec &spec = attrs.op();
+  Builder b(state.getContext());
+  if (state.name.hasTrait<OpTrait::AttrSizedOperandSegments>()) {
+    // One segment per ODS operand: an optional one is there when the
+    // table's condition says so.
+    // The variadic one (at most one per op) takes the inputs the others
+    // leave: none when its condition is false.
+    std::vector<std::string> names = mxrt::listInputNames(attrs);
+    SmallVector<int32_t> sizes;
+    int32_t fixed = 0;
+    for (const mxrt::InputSpec &in : spec.inputs) {
+      sizes.push_back(in.variadic ? 0 : int32_t(llvm::is_contained(names, std::string(in.name))));
+      fixed += sizes.back();
+    }
+    for (auto [in, size] : llvm::zip(spec.inputs, sizes))
+      if (in.variadic)
+        size = int32_t(names.size()) - fixed;
+    state.addAttribute("operandSegmentSizes", b.getDenseI32ArrayAttr(sizes));
+  }
+  if (state.name.hasTrait<OpTrait::AttrSizedResultSegments>()) {
+    // The ODS results are the most there can be and the last ones optional
+    // (MxBase.td, mxNumOutputs): the first numOutputs are present.
+    int present = mxrt::numOutputs(attrs);
+    SmallVector<int32_t> sizes;
+    for (int i = 0; i < spec.numOutputs; ++i)
+      sizes.push_back(i < present ? 1 : 0);
+    state.addAttribute("resultSegmentSizes", b.getDenseI32ArrayAttr(sizes));
+  }
+}
+
 std::string mlir::mx::errorInOperator(Operation *op) {
   std::string node = getNodeName(op);
   return "Error in operator " + (node.empty() ? op->getName().getStringRef().str() : node) + ": ";

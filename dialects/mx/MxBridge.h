@@ -12,6 +12,7 @@
 #include "mlir/IR/Attributes.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/OperationSupport.h"
 #include "mxrt/attrs.h"
 #include "mxrt/dtype.h"
 #include "mxrt/shape.h"
@@ -62,6 +63,12 @@ mxrt::AttrValue fromAttribute(const mxrt::AttrSpec &spec, Attribute attr);
 /// The op's declared attributes as the runtime's Attrs (defaults filled
 /// in). Emits an error naming the node on failure.
 FailureOr<mxrt::Attrs> getRuntimeAttrs(Operation *op);
+
+/// For ops with several optional or variadic operands or results (ODS's
+/// AttrSizedOperandSegments / AttrSizedResultSegments), the segment sizes
+/// the table's input conditions and output count give for these attributes;
+/// added to `state` (whose name is the op). A no-op for other ops.
+void addSegmentSizes(OperationState &state, const mxrt::Attrs &attrs);
 
 /// "Error in operator <node>: " as MXNet prefixes inference errors (the op
 /// name when the node has none).
