@@ -68,3 +68,20 @@ func.func @hidden_attributes_pass(%x: tensor<2x5xf32>) {
   %0 = "mx.Activation"(%x) {act_type = "relu", __ctx_group__ = "dev1", mx.given = {}} : (tensor<2x5xf32>) -> tensor<*xf32>
   return
 }
+
+// -----
+
+func.func @window_ranks(%x: tensor<2x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
+  // expected-error @+1 {{'mx.Convolution' op stride must have the same number of dimensions as kernel, but kernel is (3, 3) while stride is (1, 1, 1)}}
+  %0 = "mx.Convolution"(%x, %w) {kernel = array<i64: 3, 3>, stride = array<i64: 1, 1, 1>, num_filter = 4 : i64, no_bias = true}
+      : (tensor<2x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<*xf32>
+  return
+}
+
+// -----
+
+func.func @output_count(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{'mx.SliceChannel' op expects 3 results, got 2 (num_outputs = 3)}}
+  %0:2 = "mx.SliceChannel"(%x) {num_outputs = 3 : i64} : (tensor<2x3xf32>) -> (tensor<*xf32>, tensor<*xf32>)
+  return
+}
