@@ -102,7 +102,7 @@ TEST(KernelsElementwise, UnaryMatchesReferenceOnEveryDType) {
       TShape shape = randomShape(rng, int(rng() % 4), 1, 40);
       HostArray in = randomArray(shape, t, rng, lo, hi), out(shape, t);
       kc::unary(c.op, in, out);
-      std::vector<double> want(size_t(in.numel()));
+      std::vector<double> want(static_cast<size_t>(in.numel()));
       for (int64_t i = 0; i < in.numel(); ++i)
         want[size_t(i)] = roundTo(t, c.ref(in.get(i)));
       double tol = t == DType::Float32 ? 1e-5 : tolerance(t);
@@ -209,7 +209,7 @@ TShape broadcastableFrom(const TShape &out, std::mt19937 &rng) {
   std::vector<int64_t> d;
   for (int i = drop; i < out.ndim(); ++i)
     d.push_back(rng() % 3 == 0 ? 1 : out[i]);
-  return TShape(std::span<const int64_t>(d));
+  return toShape(d);
 }
 
 void checkBinary(BinaryOp op, DType t, const TShape &sa, const TShape &sb, const TShape &so,
@@ -222,7 +222,7 @@ void checkBinary(BinaryOp op, DType t, const TShape &sa, const TShape &sb, const
       a.set(i, std::abs(a.get(i)) + 0.5); // real powers of positive bases
   HostArray out(so, t);
   kc::binary(op, a, b, out);
-  std::vector<double> want(size_t(out.numel()));
+  std::vector<double> want(static_cast<size_t>(out.numel()));
   for (int64_t i = 0; i < out.numel(); ++i) {
     auto idx = unravel(i, so);
     double x = a.get(ravelBroadcast(idx, sa)), y = b.get(ravelBroadcast(idx, sb));
@@ -302,7 +302,7 @@ TEST(KernelsElementwise, ScalarOpsForwardAndReversed) {
             in.set(i, std::abs(in.get(i)) + 0.5);
         kc::binaryScalar(op, in, scalar, reverse, out);
         double s = roundTo(t, scalar);
-        std::vector<double> want(size_t(in.numel()));
+        std::vector<double> want(static_cast<size_t>(in.numel()));
         for (int64_t i = 0; i < in.numel(); ++i)
           want[size_t(i)] =
               roundTo(t, reverse ? binaryRef(op, t, s, in.get(i)) : binaryRef(op, t, in.get(i), s));

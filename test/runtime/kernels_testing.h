@@ -137,13 +137,15 @@ inline bool sameBits(const HostArray &a, const HostArray &b) {
          std::memcmp(a.blob().dptr, b.blob().dptr, a.blob().nbytes()) == 0;
 }
 
+inline TShape toShape(const std::vector<int64_t> &d) { return TShape(std::span<const int64_t>(d)); }
+
 /// A random shape of the given rank with extents in [lo, hi].
 inline TShape randomShape(std::mt19937 &rng, int ndim, int64_t lo = 1, int64_t hi = 5) {
   std::vector<int64_t> d(static_cast<size_t>(ndim));
   std::uniform_int_distribution<int64_t> u(lo, hi);
   for (auto &x : d)
     x = u(rng);
-  return TShape(std::span<const int64_t>(d));
+  return toShape(d);
 }
 
 /// Row-major multi-index of flat index i in shape.
