@@ -1,6 +1,9 @@
 // cpu_util.cc - ISA detection, the serial scope and the shared argument checks.
 #include "kernels/cpu/cpu_util.h"
 
+#include <algorithm>
+#include <thread>
+
 namespace mxrt::kernels::cpu {
 namespace {
 thread_local int serialDepth = 0;
@@ -20,6 +23,11 @@ Isa detectIsa() {
 SerialScope::SerialScope() { ++serialDepth; }
 SerialScope::~SerialScope() { --serialDepth; }
 bool serialForced() { return serialDepth > 0; }
+
+int cpuThreads() {
+  static const int n = std::max(1u, std::thread::hardware_concurrency());
+  return n;
+}
 
 Isa cpuIsa() {
   static const Isa isa = detectIsa();

@@ -42,6 +42,9 @@ public:
 };
 bool serialForced();
 
+/// Threads a kernel can use at most (the engine's CPU workers).
+int cpuThreads();
+
 /// Runs f(begin, end) over [0, n), in parallel when n > grain.
 template <class F> void parallel(int64_t n, int64_t grain, const F &f) {
   if (n <= 0)
