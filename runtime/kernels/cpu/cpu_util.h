@@ -132,6 +132,13 @@ template <class T, class C> MXRT_INLINE inline T store(C v) {
   }
 }
 
+/// The unsigned word of an element's size (dtype-agnostic data movement).
+template <class T>
+using word_t =
+    std::conditional_t<sizeof(T) == 1, uint8_t,
+                       std::conditional_t<sizeof(T) == 2, uint16_t,
+                                          std::conditional_t<sizeof(T) == 4, uint32_t, uint64_t>>>;
+
 /// Element of any dtype -> double (scalars, tests, reductions' finalize).
 template <class T> inline double toDouble(T v) { return load<double>(v); }
 

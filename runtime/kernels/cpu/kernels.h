@@ -57,6 +57,41 @@ void broadcastTo(const TBlob &in, const TBlob &out);
 /// elements of elemSize bytes (1, 2, 4 or 8).
 void copyStrided(const void *src, const StridedPlan &plan, void *dst, size_t elemSize);
 
+// ---- layout.cc ----------------------------------------------------------------
+
+/// out = in with axes permuted (empty axes: reversed, as MXNet).
+void transpose(const TBlob &in, std::span<const int64_t> axes, const TBlob &out);
+/// One axis of a slice: `length` elements from `begin` by `step`.
+struct SliceRange {
+  int64_t begin, step, length;
+};
+/// MXNet's slice begin/end/step (None entries as nullopt, fewer entries
+/// than the rank leave the rest whole) resolved per axis of `shape`.
+std::vector<SliceRange> resolveSlice(const TShape &shape,
+                                     std::span<const std::optional<int64_t>> begin,
+                                     std::span<const std::optional<int64_t>> end,
+                                     std::span<const std::optional<int64_t>> step);
+void slice(const TBlob &in, std::span<const SliceRange> ranges, const TBlob &out);
+/// slice_axis: [begin, end) of one axis, negative values from the end.
+void sliceAxis(const TBlob &in, int64_t axis, int64_t begin, std::optional<int64_t> end,
+               const TBlob &out);
+/// reverse/flip along the given axes.
+void flip(const TBlob &in, std::span<const int64_t> axes, const TBlob &out);
+/// tile: reps aligned to the right of the shape (either may be longer).
+void tile(const TBlob &in, std::span<const int64_t> reps, const TBlob &out);
+/// repeat each element `repeats` times along axis (none: flattened).
+void repeat(const TBlob &in, int64_t repeats, std::optional<int64_t> axis, const TBlob &out);
+/// Concat along axis; inputs agree on every other axis.
+void concat(std::span<const TBlob> in, int64_t axis, const TBlob &out);
+/// stack along a new axis (-rank-1 .. rank).
+void stack(std::span<const TBlob> in, int64_t axis, const TBlob &out);
+/// SliceChannel/split into equal parts along axis (outputs may be squeezed).
+void split(const TBlob &in, int64_t axis, std::span<const TBlob> out);
+enum class PadMode : uint8_t { Constant, Edge, Reflect };
+/// Pad: width holds (before, after) per axis.
+void pad(const TBlob &in, PadMode mode, std::span<const int64_t> width, double value,
+         const TBlob &out);
+
 // ---- reduce.cc ----------------------------------------------------------------
 
 enum class ReduceOp : uint8_t { Sum, Mean, Prod, Max, Min, NanSum, NanProd, Norm1, Norm2 };
