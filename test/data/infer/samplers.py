@@ -33,6 +33,9 @@ DELIBERATE = {
                   "infers",
                   "MXNet indexes out of range reversing the axes of an unknown-rank input; "
                   "the output's rank decides them"),
+    "Pooling": (lambda c: "error" in c and "index = 1 must be in range" in c["error"], "infers",
+                "MXNet 1.9.1 reads pad[1] of a 1-D window checking pooling_convention='same' "
+                "and always fails; mxc computes ceil(x / stride)"),
 }
 
 # Variants whose MXNet answer is computed from unknown dims (garbage that
@@ -342,12 +345,15 @@ def deconvolution(rng):
 
 @sampler("Pooling")
 def pooling(rng):
-    nd = rng.choice([1, 2, 2, 3])
+    convention = rng.choice(["valid", "full", "same"])
+    nd = 1 if convention == "same" else rng.choice([1, 2, 2, 3])  # 'same' is 1-D only
     attrs, kernel = window(rng, nd, dilate=False)
+    if convention == "same":
+        attrs.pop("pad", None)
+    attrs["pooling_convention"] = convention
     attrs["pool_type"] = rng.choice(["max", "avg", "sum", "lp"])
     if attrs["pool_type"] == "lp":
         attrs["p_value"] = rng.choice([1, 2])
-    attrs["pooling_convention"] = rng.choice(["valid", "full", "same"])
     if chance(rng, 0.2):
         attrs["global_pool"] = True
     if attrs["pool_type"] == "avg" and chance(rng):
