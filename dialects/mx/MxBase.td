@@ -19,6 +19,7 @@
 include "mlir/IR/OpBase.td"
 include "mlir/IR/AttrTypeBase.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
+include "MxInterfaces.td"
 
 def Mx_Dialect : Dialect {
   let name = "mx";
@@ -33,6 +34,10 @@ def Mx_Dialect : Dialect {
   // (import, export, the op table bridge) reads them by name.
   let usePropertiesForAttributes = 0;
   let hasConstantMaterializer = 0;
+  // !mx.unknown (MxTypes.td), and canonicalization patterns kept with the
+  // dialect (dialects/mx/MxCanonicalize.cpp) rather than in each op's def.
+  let useDefaultTypePrinterParser = 1;
+  let hasCanonicalizer = 1;
 }
 
 //===----------------------------------------------------------------------===//
@@ -119,7 +124,12 @@ class MxOptDType<list<string> choices = MxDTypeNames> : MxOptEnum<choices> { let
 // Op base class.
 //===----------------------------------------------------------------------===//
 
-class Mx_Op<string mnemonic, list<Trait> traits = []> : Op<Mx_Dialect, mnemonic, traits> {
+// Every op gets the generic interfaces of MxInterfaces.td (verification,
+// shape and type inference, in-place pairs), implemented from the op table.
+class Mx_Op<string mnemonic, list<Trait> traits = []>
+    : Op<Mx_Dialect, mnemonic,
+         !listconcat([Mx_OpInterface, Mx_InferShapeOpInterface, Mx_InferElementTypeOpInterface,
+                      Mx_InplaceOpInterface], traits)> {
   // MXNet's registered name (what symbol JSON writes) and its aliases.
   string mxName = mnemonic;
   list<string> mxAliases = [];
