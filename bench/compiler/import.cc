@@ -58,14 +58,15 @@ std::vector<double> mxnetTimes(const std::string &json, int repeats, std::string
     why = "no MXNet Python at " + python + " (set MXC_MXNET_PYTHON)";
     return {};
   }
-  std::string script =
-      "import sys, time, logging\n"
-      "import mxnet as mx\n"
-      "for _ in range(" + std::to_string(repeats) + "):\n"
-      "    t = time.perf_counter()\n"
-      "    s = mx.sym.load(sys.argv[1])\n"
-      "    s.infer_shape(data=(1, 3, 224, 224))\n"
-      "    print((time.perf_counter() - t) * 1e3)\n";
+  std::string script = "import sys, time, logging\n"
+                       "import mxnet as mx\n"
+                       "for _ in range(" +
+                       std::to_string(repeats) +
+                       "):\n"
+                       "    t = time.perf_counter()\n"
+                       "    s = mx.sym.load(sys.argv[1])\n"
+                       "    s.infer_shape(data=(1, 3, 224, 224))\n"
+                       "    print((time.perf_counter() - t) * 1e3)\n";
   std::string cmd = python + " -c '" + script + "' '" + json + "' 2>/dev/null";
   FILE *pipe = popen(cmd.c_str(), "r");
   if (!pipe) {
@@ -86,9 +87,9 @@ std::vector<double> mxnetTimes(const std::string &json, int repeats, std::string
 } // namespace
 
 int main(int argc, char **argv) {
-  std::string path = argc > 1 ? argv[1]
-                              : std::string(MXC_SOURCE_DIR) +
-                                    "/test/data/models/resnet50_v1-symbol.json";
+  std::string path =
+      argc > 1 ? argv[1]
+               : std::string(MXC_SOURCE_DIR) + "/test/data/models/resnet50_v1-symbol.json";
   int repeats = argc > 2 ? std::max(1, std::atoi(argv[2])) : 20;
   auto buffer = llvm::MemoryBuffer::getFile(path);
   if (!buffer) {
