@@ -39,7 +39,17 @@ def shared_aux():
     save(b, "shared-aux.json")
 
 
+def np_shape():
+    # Saved under numpy shape semantics: 0 is an extent, -1 unknown.
+    mx.npx.set_np()
+    x = mx.sym.var("x", shape=(0, 3))
+    y = mx.sym.var("y", shape=(-1, 3))
+    save(mx.sym.elemwise_add(x, y, name="add"), "np-shape.json")
+    mx.npx.reset_np()
+
+
 if __name__ == "__main__":
     hidden_attrs()
     multi_output()
     shared_aux()
+    np_shape()
