@@ -81,6 +81,7 @@ private:
   static void onAsyncComplete(void *engine, void *opr, std::exception_ptr error);
 
   ErrorBook errors_;
+  SpinLock appendLock_; ///< makes queuing a multi-variable op atomic (submit)
   std::unique_ptr<WorkerPool> cpu_;
   std::mutex gpuMu_;                                          ///< guards creating GPU pools
   std::array<std::atomic<WorkerPool *>, 2 * kMaxGPUs> gpu_{}; ///< [2*id]: compute, [2*id+1]: copy

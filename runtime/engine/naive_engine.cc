@@ -57,6 +57,7 @@ void *NaiveEngine::streamFor(const Context &ctx) {
       streams_.resize(size_t(ctx.id) + 1, nullptr);
     if (!streams_[size_t(ctx.id)])
       streams_[size_t(ctx.id)] = gpuCreateStream(ctx.id);
+    gpuSetDevice(ctx.id); // this thread may have run another GPU's op last
     return streams_[size_t(ctx.id)];
   }
 #endif

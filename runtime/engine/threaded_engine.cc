@@ -120,8 +120,21 @@ void ThreadedEngine::submit(OpBlock *op) {
   op->wait.store(held, std::memory_order_relaxed);
   int32_t granted = 0;
   Slot *s = op->slots();
-  for (uint32_t i = 0; i < op->nslots; ++i)
-    granted += (s[i].write ? s[i].var->appendWrite(&s[i]) : s[i].var->appendRead(&s[i])) ? 1 : 0;
+  auto append = [&] {
+    for (uint32_t i = 0; i < op->nslots; ++i)
+      granted += (s[i].write ? s[i].var->appendWrite(&s[i]) : s[i].var->appendRead(&s[i])) ? 1 : 0;
+  };
+  if (op->nslots > 1) {
+    // Two ops queued on their variables one at a time by two threads could
+    // end up x-before-y on one variable and y-before-x on another: each
+    // would wait for the other forever. Appending all slots of a
+    // multi-variable op under one lock gives every variable the same
+    // order; an op with one variable cannot close such a cycle.
+    std::lock_guard<SpinLock> lock(appendLock_);
+    append();
+  } else {
+    append();
+  }
   // Drop the hold and the grants made here in one step; if nothing else is
   // missing the op is ready.
   if (op->wait.fetch_sub(granted + 1, std::memory_order_acq_rel) == granted + 1) {

@@ -24,6 +24,12 @@
 // together; a write waits for every earlier access and blocks every later
 // one until it completes.
 //
+// Across variables (kept by ThreadedEngine::submit): the slots of an op
+// with several variables are appended under one engine-wide lock, so all
+// per-variable orders agree with one global push order. Every wait points
+// to an earlier op, hence waits never form a cycle (no deadlock), also
+// when several threads push at once.
+//
 // Granting a slot decrements its op's wait count; the op whose count hits
 // zero is added to a ReadyList, dispatched by the caller after the lock is
 // released (never run under a variable's lock).

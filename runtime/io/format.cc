@@ -34,7 +34,7 @@ bool readShape(ByteSource &in, RecordFormat format, uint64_t index, TShape &shap
     in.fail(at, "array ", index, ": negative ndim ", ndim);
   if (uint64_t(ndim) * 8 > in.remaining())
     in.fail(at, "array ", index, ": ndim ", ndim, " needs ", uint64_t(ndim) * 8,
-            " bytes of dims but only ", in.remaining(), " remain");
+            " bytes of dims but only ", in.remaining(), " remain (truncated or corrupt)");
   shape = TShape(ndim, 0);
   bool known = true;
   for (int i = 0; i < ndim; ++i) {
@@ -198,7 +198,8 @@ uint64_t readListHeader(ByteSource &in) {
   uint64_t n = in.get<uint64_t>("array count");
   // The smallest record (a V0 "none") takes 4 bytes.
   if (n > in.remaining() / 4)
-    in.fail(at, "array count ", n, " cannot fit in the ", in.remaining(), " bytes that remain");
+    in.fail(at, "array count ", n, " cannot fit in the ", in.remaining(),
+            " bytes that remain (truncated or corrupt)");
   return n;
 }
 
@@ -219,7 +220,7 @@ std::vector<std::string> readNames(ByteSource &in, uint64_t count) {
     uint64_t len = in.get<uint64_t>("name length");
     if (len > in.remaining())
       in.fail(lenAt, "name ", i, " is ", len, " bytes long but only ", in.remaining(),
-              " bytes remain");
+              " bytes remain (truncated or corrupt)");
     std::string &s = names.emplace_back(size_t(len), '\0');
     in.read(s.data(), len, "name");
   }

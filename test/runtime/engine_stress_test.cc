@@ -303,5 +303,38 @@ TEST(EngineStress, ManyThreadsPushAndWaitAtOnce) {
   EXPECT_EQ(wrong.load(), 0);
 }
 
+TEST(EngineStress, ConcurrentPushersOfMultiVariableOpsDoNotDeadlock) {
+  // Each pusher lists the same variables in its own order. If the slots of
+  // two ops could interleave on their variables (x ahead of y on one, y
+  // ahead of x on another) the two would wait for each other forever.
+  auto e = Engine::create(EngineKind::Threaded);
+  constexpr int kThreads = 4, kOps = 5000;
+  VarHandle vars[3] = {e->newVar(), e->newVar(), e->newVar()};
+  int64_t sums[3] = {0, 0, 0}; // each written only by ops that write its variable
+  std::atomic<size_t> done{0};
+  Watchdog watchdog(done, size_t(kThreads) * kOps);
+  std::vector<std::thread> pushers;
+  for (int t = 0; t < kThreads; ++t)
+    pushers.emplace_back([&, t] {
+      VarHandle order[3] = {vars[t % 3], vars[(t + 1 + t / 3) % 3], vars[(t + 2 - t / 3) % 3]};
+      for (int k = 0; k < kOps; ++k)
+        e->push(
+            [&](RunContext) {
+              for (int64_t &s : sums)
+                ++s;
+              done.fetch_add(1, std::memory_order_relaxed);
+            },
+            kCPU, {}, {order[0], order[1], order[2]});
+    });
+  for (std::thread &t : pushers)
+    t.join();
+  e->waitForAll();
+  for (int64_t s : sums)
+    EXPECT_EQ(s, int64_t(kThreads) * kOps);
+  for (VarHandle v : vars)
+    e->deleteVar(nullptr, kCPU, v);
+  e->waitForAll();
+}
+
 } // namespace
 } // namespace mxrt

@@ -615,7 +615,7 @@ TEST(ParallelFor, IdleWorkersHelpAnOp) {
   e->push(
       [&](RunContext) {
         parallelFor(64, 1, [&](int64_t, int64_t) {
-          std::this_thread::sleep_for(1ms);
+          std::this_thread::sleep_for(5ms); // leaves a sleeping helper time to wake
           std::lock_guard<std::mutex> lock(mu);
           threads.insert(std::this_thread::get_id());
         });

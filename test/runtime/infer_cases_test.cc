@@ -297,7 +297,8 @@ struct Tally {
 /// How a case compared: equal to MXNet's answer; a refinement of it (we
 /// know dims MXNet dropped or never derived, and agree on all it knows);
 /// undecided where MXNet failed early on an input of unknown rank.
-enum class Outcome { Equal, Refined, Undecided };
+/// Deliberate: one of the documented differences, checked as such.
+enum class Outcome { Equal, Refined, Undecided, Deliberate };
 
 /// One case: parse, infer, compare with MXNet's answer. Returns "" when it
 /// matches (setting how), else what differs.
@@ -327,6 +328,14 @@ std::string runCase(Outcome &how, const Json &c, T (*convert)(const Json &),
     for (const JsonPtr &s : g->arr())
       given.push_back(convert(*s));
   std::string err = fixedPoint(runFn, attrs, in, out, given);
+  // Deliberate differences (test/data/infer/samplers.py DELIBERATE).
+  if (const Json *m = c.get("mxc")) {
+    how = Outcome::Deliberate;
+    if (m->str() == "raises")
+      return err.empty() ? str("expected to raise (", c.get("why")->str(), ")") : "";
+    return err.empty() ? "" : str("expected to infer (", c.get("why")->str(), "), raised \"", err,
+                                  "\"");
+  }
   if (const Json *e = c.get("error")) {
     if (!err.empty())
       return "";
@@ -376,7 +385,7 @@ template <class T>
 void replay(const char *key, T (*convert)(const Json &),
             bool (*runFn)(const Attrs &, std::vector<T> &, std::vector<T> &)) {
   std::map<std::string, Tally> byOp;
-  int total = 0, failed = 0, refined = 0, undecided = 0;
+  int total = 0, failed = 0, refined = 0, undecided = 0, deliberate = 0;
   for (const JsonPtr &c : cases().get(key)->arr()) {
     Tally &t = byOp[c->get("op")->str()];
     ++t.run;
@@ -386,6 +395,7 @@ void replay(const char *key, T (*convert)(const Json &),
     if (diff.empty()) {
       refined += how == Outcome::Refined;
       undecided += how == Outcome::Undecided;
+      deliberate += how == Outcome::Deliberate;
       continue;
     }
     ++t.failed;
@@ -402,7 +412,8 @@ void replay(const char *key, T (*convert)(const Json &),
     }
   std::cout << total - failed << " of " << total << " " << key << " cases match MXNet ("
             << byOp.size() << " operators; " << refined << " refine MXNet's answer, "
-            << undecided << " undecided where MXNet failed on an unknown input)\n";
+            << undecided << " undecided where MXNet failed on an unknown input, " << deliberate
+            << " documented differences)\n";
   EXPECT_GT(total, 0);
 }
 

@@ -21,6 +21,8 @@
 namespace mxrt {
 namespace {
 
+const TShape kScalar(0, 0); // rank 0 (TShape{} is an unknown shape)
+
 namespace fs = std::filesystem;
 using Bytes = std::vector<uint8_t>;
 
@@ -49,6 +51,13 @@ void writeFile(const fs::path &p, const Bytes &b) {
 }
 
 Bytes toBytes(const std::string &s) { return Bytes(s.begin(), s.end()); }
+
+Bytes fromHex(const std::string &h) {
+  Bytes b;
+  for (size_t i = 0; i + 1 < h.size(); i += 2)
+    b.push_back(uint8_t(std::stoi(h.substr(i, 2), nullptr, 16)));
+  return b;
+}
 
 Bytes contents(const NDArray &a) {
   Bytes b(a.nbytes());
@@ -118,7 +127,8 @@ void expectLoadError(const Bytes &bytes, uint64_t offset, const std::string &fra
 
 TEST(NDArrayIO, RoundTripsEveryDtypeAndRank) {
   std::mt19937 rng(7);
-  const TShape shapes[] = {{}, {5}, {2, 3}, {2, 1, 3}, {1, 2, 2, 2}, {2, 1, 2, 1, 3}, {2, 0, 3}};
+  const TShape shapes[] = {kScalar,         {5},      {2, 3}, {2, 1, 3}, {1, 2, 2, 2},
+                           {2, 1, 2, 1, 3}, {2, 0, 3}};
   TempDir dir;
   for (DType t : kAllDTypes) {
     std::vector<NDArray> arrays;
@@ -177,7 +187,7 @@ TEST(NDArrayIO, WritesTheSpecsWorkedExampleByteForByte) {
 }
 
 TEST(NDArrayIO, ShapeSemanticsPickTheRecordLayout) {
-  NDArray vec({3}, Context::cpu()), scalar(TShape{}, Context::cpu());
+  NDArray vec({3}, Context::cpu()), scalar(kScalar, Context::cpu());
   auto magicOf = [](const std::string &file) {
     uint32_t m;
     std::memcpy(&m, file.data() + 24, 4);
@@ -254,10 +264,8 @@ struct Expected {
 };
 
 std::string unhex(const std::string &h) {
-  std::string s;
-  for (size_t i = 0; i + 1 < h.size(); i += 2)
-    s += char(std::stoi(h.substr(i, 2), nullptr, 16));
-  return s;
+  Bytes b = fromHex(h);
+  return std::string(b.begin(), b.end());
 }
 
 std::vector<Expected> manifest() {
@@ -403,7 +411,7 @@ TEST(NDArrayIO, ReadsNoneArraysInEveryLayout) {
   s.put<uint32_t>(0xF993FACA).put<int32_t>(0).put<int32_t>(0);
   s.put<int32_t>(1).put<int32_t>(0).put<int32_t>(6).put<int64_t>(-42);
   NDArray scalar = loadRawBytes(s.b);
-  EXPECT_EQ(scalar.shape(), TShape{});
+  EXPECT_EQ(scalar.shape(), kScalar);
   int64_t x = 0;
   scalar.syncCopyToCPU(&x, 8);
   EXPECT_EQ(x, -42);
@@ -411,8 +419,15 @@ TEST(NDArrayIO, ReadsNoneArraysInEveryLayout) {
 
 TEST(NDArrayIO, GpuArraysLoadOnTheCpuWithoutAGpu) {
   // The 36-byte pickled state of mx.nd.arange(1, ctx=gpu) (spec §1.3).
-  const Bytes rec = {0xc9, 0xfa, 0x93, 0xf9, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0,
-                     0,    0,    0,    2,    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+  const Bytes rec = fromHex("c9fa93f9"
+                            "00000000"
+                            "01000000"
+                            "0100000000000000"
+                            "02000000"
+                            "00000000"
+                            "00000000"
+                            "00000000");
+  ASSERT_EQ(rec.size(), 36u);
   NDArray a = loadRawBytes(rec);
   EXPECT_EQ(a.ctx(), numGPUs() > 0 ? Context::gpu(0) : Context::cpu());
   float v = -1;

@@ -16,6 +16,8 @@
 namespace mxrt {
 namespace {
 
+const TShape kScalar(0, 0); // rank 0 (TShape{} is an unknown shape)
+
 template <class T> std::vector<T> read(const NDArray &a) {
   EXPECT_EQ(a.dtype(), DTypeOf<T>::value);
   std::vector<T> v(size_t(a.numel()));
@@ -42,7 +44,7 @@ TEST(NDArray, CreateKnowsShapeDtypeContextAndSize) {
   EXPECT_NE(a.var(), nullptr);
   EXPECT_EQ(reinterpret_cast<uintptr_t>(a.data().dptr) % 64, 0u);
 
-  NDArray scalar(TShape{}, Context::cpu(), DType::Int32); // rank 0 holds one value
+  NDArray scalar(kScalar, Context::cpu(), DType::Int32); // rank 0 holds one value
   EXPECT_EQ(scalar.shape().ndim(), 0);
   EXPECT_EQ(scalar.nbytes(), 4u);
   NDArray empty({0, 5}, Context::cpu());
@@ -106,7 +108,7 @@ TEST(NDArray, SlicesShareMemoryWithTheirSource) {
   EXPECT_THROW(a.slice(2, 5), Error);
   EXPECT_THROW(a.slice(3, 2), Error);
   EXPECT_THROW(a.slice(-1, 2), Error);
-  EXPECT_THROW(NDArray(TShape{}, Context::cpu()).slice(0, 0), Error);
+  EXPECT_THROW(NDArray(kScalar, Context::cpu()).slice(0, 0), Error);
 }
 
 TEST(NDArray, AtDropsTheFirstAxis) {
@@ -222,7 +224,10 @@ TEST(InferReshape, BadSpecsAreErrorsNamingBothShapes) {
       EXPECT_NE(std::string(e.what()).find("(2,3,5)"), std::string::npos) << e.what();
     }
   }
-  EXPECT_THROW(inferReshape({0, 3}, std::vector<int64_t>{-1, 0}), Error); // 0 elements, -1
+  // -1 among extents that multiply to 0 is ambiguous (NumPy refuses it too)...
+  EXPECT_THROW(inferReshape({0, 3}, std::vector<int64_t>{0, -1}), Error);
+  // ...but not when the others are non-zero.
+  EXPECT_EQ(inferReshape({0, 3}, std::vector<int64_t>{-1, 0}), TShape({0, 3}));
 }
 
 TEST(NDArray, CopyBetweenHostArrays) {
@@ -305,7 +310,7 @@ TEST(NDArray, MemoryReturnsToThePoolWhenTheLastViewGoes) {
     a = NDArray();
     Engine::get()->waitForAll();
     EXPECT_GT(Storage::get()->stats(cpu).bytesInUse, before); // the view holds the chunk
-    view.syncCopyFromCPU(std::vector<float>(2000).data(), 8000);
+    view.syncCopyFromCPU(std::vector<float>(1000).data(), 4000);
   }
   Engine::get()->waitForAll();
   EXPECT_EQ(Storage::get()->stats(cpu).bytesInUse, before);

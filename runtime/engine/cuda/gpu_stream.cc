@@ -7,17 +7,21 @@
 
 namespace mxrt::engine {
 
-void *gpuCreateStream(int device) {
+void gpuSetDevice(int device) {
   cudaError_t e = cudaSetDevice(device);
   if (e != cudaSuccess) {
     (void)cudaGetLastError();
-    fail("engine worker for gpu(", device, "): cudaSetDevice failed: ", cudaGetErrorString(e));
+    fail("engine on gpu(", device, "): cudaSetDevice failed: ", cudaGetErrorString(e));
   }
+}
+
+void *gpuCreateStream(int device) {
+  gpuSetDevice(device);
   cudaStream_t s = nullptr;
-  e = cudaStreamCreateWithFlags(&s, cudaStreamNonBlocking);
+  cudaError_t e = cudaStreamCreateWithFlags(&s, cudaStreamNonBlocking);
   if (e != cudaSuccess) {
     (void)cudaGetLastError();
-    fail("engine worker for gpu(", device, "): cudaStreamCreate failed: ", cudaGetErrorString(e));
+    fail("engine on gpu(", device, "): cudaStreamCreate failed: ", cudaGetErrorString(e));
   }
   return s;
 }

@@ -119,17 +119,6 @@ bool broadcastLikeShape(const Attrs &attrs, Shapes &in, Shapes &out) {
   return out[0].known();
 }
 
-// broadcast_like: lhs and the output share a dtype; MXNet decides it only
-// once rhs's dtype is known too.
-bool broadcastLikeType(const Attrs &, Types &in, Types &out) {
-  if (in[1] == DType::Unknown)
-    return false;
-  Types lhs{in[0]};
-  bool done = unifyAll(lhs, out);
-  in[0] = lhs[0];
-  return done;
-}
-
 constexpr std::string_view kBinaryBroadcast[] = {
     "broadcast_add", "broadcast_sub", "broadcast_mul", "broadcast_div", "broadcast_mod",
     "broadcast_power", "broadcast_maximum", "broadcast_minimum", "broadcast_hypot",
@@ -144,7 +133,7 @@ const struct Registrations {
       Register(op, binaryBroadcastShape);
     Register("broadcast_to", broadcastToShape);
     Register("broadcast_axis", broadcastAxisShape);
-    Register("broadcast_like", broadcastLikeShape, broadcastLikeType);
+    Register("broadcast_like", broadcastLikeShape, likeType);
   }
 } kRegistrations;
 

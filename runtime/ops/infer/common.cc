@@ -130,6 +130,27 @@ bool dataDecidesType(const Attrs &attrs, Types &in, Types &out) {
   return true;
 }
 
+bool float32Only(const Attrs &, Types &in, Types &out) {
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (in[i] != DType::Unknown && in[i] != DType::Float32)
+      throw ShapeError(str("Unsupported data type ", dtypeName(in[i]), " (float32 only)"),
+                       int(i), false);
+    in[i] = DType::Float32;
+  }
+  for (size_t i = 0; i < out.size(); ++i)
+    assignOut(out, int(i), DType::Float32);
+  return true;
+}
+
+bool likeType(const Attrs &, Types &in, Types &out) {
+  if (in[1] == DType::Unknown)
+    return false;
+  Types lhs{in[0]};
+  bool done = unifyAll(lhs, out);
+  in[0] = lhs[0];
+  return done;
+}
+
 int checkAxis(int64_t axis, int ndim) {
   if (axis < -ndim || axis >= ndim)
     throw ShapeError(str("axis ", axis, " exceeds the input dimension of ", ndim));

@@ -64,6 +64,13 @@ void requireUniform(const Attrs &attrs, Types &in, DType t, size_t first = 0);
 /// and output; nothing is decided before it is known.
 bool dataDecidesType(const Attrs &attrs, Types &in, Types &out);
 
+/// MXNet's older layers without a dtype rule: float32 only, everywhere.
+bool float32Only(const Attrs &attrs, Types &in, Types &out);
+
+/// broadcast_like and reshape_like: lhs (input 0) and the output share a
+/// dtype, which MXNet decides only once rhs's dtype is known too.
+bool likeType(const Attrs &attrs, Types &in, Types &out);
+
 /// axis normalized into [0, ndim); Error "axis 3 exceeds the input dimension
 /// of 2" otherwise (MXNet's CheckAxis).
 int checkAxis(int64_t axis, int ndim);

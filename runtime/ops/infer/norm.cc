@@ -127,19 +127,6 @@ bool l2NormalizationShape(const Attrs &attrs, Shapes &in, Shapes &out) {
   return allKnown(in, out);
 }
 
-// MXNet's older layers without a dtype rule accept float32 only.
-bool float32Only(const Attrs &, Types &in, Types &out) {
-  for (size_t i = 0; i < in.size(); ++i) {
-    if (in[i] != DType::Unknown && in[i] != DType::Float32)
-      throw ShapeError(str("Unsupported data type ", dtypeName(in[i]), " (float32 only)"),
-                       int(i), false);
-    in[i] = DType::Float32;
-  }
-  for (size_t i = 0; i < out.size(); ++i)
-    assignOut(out, int(i), DType::Float32);
-  return true;
-}
-
 const struct Registrations {
   Registrations() {
     Register("BatchNorm", batchNormShape, batchNormType);

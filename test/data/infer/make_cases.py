@@ -30,7 +30,7 @@ from mxnet.base import _LIB, check_call, c_str, c_str_array, mx_uint, OpHandle  
 from mxnet.base import SymbolHandle  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from samplers import GARBAGE, SAMPLERS, TYPE_SETS  # noqa: E402
+from samplers import DELIBERATE, GARBAGE, SAMPLERS, TYPE_SETS  # noqa: E402
 
 DRAWS = 6           # valid draws per operator
 VARIANTS = 5        # partial / backward / conflict variants per draw
@@ -123,6 +123,15 @@ def run_types(op, attrs, ins, outs=None):
     return case
 
 
+def mark(case):
+    """Notes a deliberate difference from MXNet (samplers.DELIBERATE)."""
+    if case and case["op"] in DELIBERATE:
+        pred, what, why = DELIBERATE[case["op"]]
+        if pred(case):
+            case["mxc"], case["why"] = what, why
+    return case
+
+
 def shape_variants(rng, op, attrs, ins, full):
     """Partial, backward and conflicting versions of one valid draw."""
     out = []
@@ -153,7 +162,7 @@ def shape_variants(rng, op, attrs, ins, full):
             new[k][d] = new[k][d] + rng.choice([1, 2, 3])
         if op in GARBAGE and GARBAGE[op](attrs, new):
             continue
-        case = run_shapes(op, attrs, new, given)
+        case = mark(run_shapes(op, attrs, new, given))
         if case:
             out.append(case)
     return out
@@ -191,11 +200,11 @@ def main():
         for _ in range(DRAWS):
             attrs, ins = sampler(rng)
             attrs = {k: str(v) for k, v in attrs.items()}
-            full = run_shapes(op, attrs, ins)
+            full = mark(run_shapes(op, attrs, ins))
             if full is None:
                 continue
             shape_cases.append(full)
-            if "error" not in full:
+            if "error" not in full and "mxc" not in full:
                 shape_cases += shape_variants(rng, op, attrs, ins, full)
             type_cases += type_variants(rng, op, attrs, len(ins), TYPE_SETS.get(op, TYPE_SETS[None]))
     path = os.path.join(here, "cases.json")

@@ -10,11 +10,43 @@ import itertools
 
 SAMPLERS = {}
 TYPE_SETS = {None: ["float32", "float16", "float64"]}
+def _numel(s):
+    n = 1
+    for d in s:
+        n *= d
+    return n
+
+
+def _reshape_size_differs(case):
+    ins, outs = case.get("expect_in") or [None], case.get("expect_out") or [None]
+    return (ins[0] is not None and outs[0] is not None and -1 not in ins[0]
+            and -1 not in outs[0] and _numel(ins[0]) != _numel(outs[0]))
+
+
+# Cases where mxc answers differently from MXNet on purpose, marked in
+# cases.json with what mxc does instead ("raises" / "infers") and why.
+DELIBERATE = {
+    "Reshape": (_reshape_size_differs, "raises",
+                "a reshape that changes the element count is an error at inference; "
+                "MXNet only fails at the forward pass"),
+    "transpose": (lambda c: "error" in c and c["in"][0] is None and "axes" not in c["attrs"],
+                  "infers",
+                  "MXNet indexes out of range reversing the axes of an unknown-rank input; "
+                  "the output's rank decides them"),
+}
+
 # Variants whose MXNet answer is computed from unknown dims (garbage that
 # happens to look like a shape): predicate(attrs, input shapes) -> drop.
 GARBAGE = {
     # RNN sizes its parameter vector from the input size even when unknown.
     "RNN": lambda attrs, ins: ins[0] is not None and ins[0][2] == -1,
+    # Pad adds the widths to unknown extents.
+    "Pad": lambda attrs, ins: ins[0] is not None and -1 in ins[0],
+    # repeat multiplies unknown extents.
+    "repeat": lambda attrs, ins: ins[0] is not None and -1 in ins[0],
+    # diag of an unknown vector extent: -1 + |k| passes for a size.
+    "diag": lambda attrs, ins: (ins[0] is not None and len(ins[0]) == 1 and -1 in ins[0]
+                                and attrs.get("k", "0") != "0"),
 }
 INT_TYPES = ["float32", "float16", "float64", "int32", "int64", "uint8", "int8"]
 
@@ -552,3 +584,380 @@ def ctc_loss(rng):
     if attrs["use_label_lengths"]:
         ins.append([n])
     return attrs, ins
+
+
+# --- shape manipulation --------------------------------------------------------------
+
+def reshape_spec(rng, s):
+    """A valid Reshape spec for shape s, using the special values."""
+    total = 1
+    for d in s:
+        total *= d
+    kind = rng.choice(["plain", "infer", "copy", "rest", "merge", "split"])
+    if kind == "plain":
+        return [total] if chance(rng) else [total, 1]
+    if kind == "infer":
+        return [-1] if chance(rng) else ([s[0], -1] if len(s) > 1 else [-1, 1])
+    if kind == "copy":
+        return [0] * len(s)
+    if kind == "rest":
+        return [0, -2] if chance(rng) else [-2]
+    if kind == "merge" and len(s) >= 2:
+        return [-3] + [-2]
+    if kind == "split":
+        d0 = s[0]
+        f = next((f for f in (2, 3, 1) if d0 % f == 0), 1)
+        return [-4, f, -1, -2]
+    return [-1]
+
+
+@sampler("Reshape")
+def reshape(rng):
+    s = shape(rng)
+    if chance(rng, 0.15):
+        t = [0] + [1] * (len(s) - 1) if chance(rng) else [0]
+        return {"target_shape": tup(t), "keep_highest": chance(rng)}, [s]
+    attrs = {"shape": tup(reshape_spec(rng, s))}
+    if chance(rng, 0.3):
+        attrs["reverse"] = True
+    return attrs, [s]
+
+
+@sampler("Flatten")
+def flatten(rng):
+    return {}, [shape(rng)]
+
+
+@sampler("transpose")
+def transpose(rng):
+    s = shape(rng)
+    if chance(rng, 0.3):
+        return {}, [s]
+    axes = list(range(len(s)))
+    rng.shuffle(axes)
+    return {"axes": tup(axes)}, [s]
+
+
+@sampler("SwapAxis")
+def swap_axis(rng):
+    s = shape(rng)
+    return {"dim1": rng.randint(-len(s), len(s) - 1), "dim2": rng.randint(0, len(s) - 1)}, [s]
+
+
+@sampler("expand_dims")
+def expand_dims(rng):
+    s = shape(rng)
+    return {"axis": rng.randint(-len(s) - 1, len(s))}, [s]
+
+
+@sampler("squeeze")
+def squeeze(rng):
+    s = [1 if chance(rng, 0.4) else d for d in shape(rng)]
+    ones = [i for i, d in enumerate(s) if d == 1]
+    if ones and chance(rng, 0.6):
+        return {"axis": tup(rng.sample(ones, rng.randint(1, len(ones))))}, [s]
+    return {}, [s]
+
+
+@sampler("Concat")
+def concat(rng):
+    n = rng.randint(1, 3)
+    s = shape(rng)
+    dim = rng.randint(-len(s), len(s) - 1)
+    ins = []
+    for _ in range(n):
+        t = list(s)
+        t[dim] = rng.randint(1, 5)
+        ins.append(t)
+    return {"num_args": n, "dim": dim}, ins
+
+
+@sampler("stack")
+def stack(rng):
+    n = rng.randint(1, 3)
+    s = shape(rng)
+    return {"num_args": n, "axis": rng.randint(-len(s) - 1, len(s))}, [list(s) for _ in range(n)]
+
+
+@sampler("SliceChannel")
+def slice_channel(rng):
+    s = shape(rng)
+    axis = rng.randint(-len(s), len(s) - 1)
+    n = rng.choice([1, 2, 3])
+    s[axis] = n * (1 if chance(rng) else rng.randint(1, 3))
+    return {"num_outputs": n, "axis": axis, "squeeze_axis": s[axis] == n and chance(rng)}, [s]
+
+
+@sampler("_split_v2")
+def split_v2(rng):
+    s = shape(rng, dlo=2)
+    axis = rng.randint(-len(s), len(s) - 1)
+    if chance(rng):
+        n = rng.choice([1, 2, 3])
+        s[axis] = n * rng.randint(1, 2)
+        return {"indices": "()", "sections": n, "axis": axis,
+                "squeeze_axis": s[axis] == n and chance(rng)}, [s]
+    s[axis] = rng.randint(3, 8)
+    cuts = sorted(rng.sample(range(1, s[axis]), rng.randint(0, 2)))
+    return {"indices": tup([0] + cuts), "axis": axis}, [s]
+
+
+@sampler("tile")
+def tile(rng):
+    return {"reps": tup(rng.randint(1, 3) for _ in range(rng.randint(1, 4)))}, [shape(rng)]
+
+
+@sampler("repeat")
+def repeat(rng):
+    s = shape(rng)
+    attrs = {"repeats": rng.randint(1, 3)}
+    if chance(rng, 0.7):
+        attrs["axis"] = rng.randint(-len(s), len(s) - 1)
+    return attrs, [s]
+
+
+@sampler("Pad")
+def pad(rng):
+    nd = rng.choice([4, 5])
+    widths = [0, 0, 0, 0] + [rng.randint(0, 2) for _ in range(2 * (nd - 2))]
+    return ({"mode": rng.choice(["constant", "edge", "reflect"]), "pad_width": tup(widths)},
+            [[rng.randint(1, 3)] + [rng.randint(3, 6) for _ in range(nd - 1)]])
+
+
+@sampler("reverse")
+def reverse(rng):
+    s = shape(rng)
+    return {"axis": tup(rng.sample(range(len(s)), rng.randint(1, len(s))))}, [s]
+
+
+@sampler("depth_to_space")
+def depth_to_space(rng):
+    b = rng.randint(1, 3)
+    return {"block_size": b}, [[rng.randint(1, 3), b * b * rng.randint(1, 3), rng.randint(1, 4),
+                                rng.randint(1, 4)]]
+
+
+@sampler("space_to_depth")
+def space_to_depth(rng):
+    b = rng.randint(1, 3)
+    return {"block_size": b}, [[rng.randint(1, 3), rng.randint(1, 3), b * rng.randint(1, 3),
+                                b * rng.randint(1, 3)]]
+
+
+@sampler("reshape_like")
+def reshape_like(rng):
+    lhs = shape(rng, 2, 4)
+    if chance(rng, 0.4):
+        total = 1
+        for d in lhs:
+            total *= d
+        return {}, [lhs, [total] if chance(rng) else [1, total]]
+    lb = rng.randint(0, len(lhs) - 1)
+    le = rng.randint(lb + 1, len(lhs))
+    part = 1
+    for d in lhs[lb:le]:
+        part *= d
+    rhs = [rng.randint(1, 4), part, rng.randint(1, 4)]
+    attrs = {"lhs_begin": lb, "lhs_end": le, "rhs_begin": 1, "rhs_end": 2}
+    if chance(rng, 0.3):
+        attrs["lhs_end"] = le - len(lhs) if le < len(lhs) else "None"
+    return attrs, [lhs, rhs]
+
+
+@sampler("Crop")
+def crop(rng):
+    data = [rng.randint(1, 2), rng.randint(1, 3), rng.randint(4, 8), rng.randint(4, 8)]
+    if chance(rng):
+        return {"num_args": 1, "h_w": tup([rng.randint(1, 4), rng.randint(1, 4)]),
+                "center_crop": chance(rng)}, [data]
+    like = [1, 1, rng.randint(1, 4), rng.randint(1, 4)]
+    return {"num_args": 2, "offset": tup([0, 1])}, [data, like]
+
+
+@sampler("diag")
+def diag(rng):
+    if chance(rng, 0.3):
+        return {"k": rng.randint(-2, 2)}, [shape(rng, 1, 1)]
+    s = shape(rng, 2, 4)
+    a1, a2 = rng.sample(range(len(s)), 2)
+    return {"k": rng.randint(-2, 2), "axis1": a1, "axis2": a2 - len(s) if chance(rng) else a2}, [s]
+
+
+# --- slicing, gathering, ordering ---------------------------------------------------
+
+def slice_spec(rng, s):
+    """begin, end, step tuples (with None) for some leading axes of s."""
+    k = rng.randint(1, len(s))
+    begin, end, step = [], [], []
+    for d in s[:k]:
+        st = rng.choice([1, 1, 2, -1, -2]) if chance(rng, 0.4) else 1
+        b = rng.choice([None, rng.randint(-d, d - 1)])
+        e = rng.choice([None, rng.randint(-d, d)])
+        begin.append(b)
+        end.append(e)
+        step.append(st)
+    fmt = lambda v: "(" + ", ".join("None" if x is None else str(x) for x in v) + ("," if len(v) == 1 else "") + ")"  # noqa: E731
+    attrs = {"begin": fmt(begin), "end": fmt(end)}
+    if any(x != 1 for x in step) or chance(rng, 0.2):
+        attrs["step"] = fmt(step)
+    return attrs
+
+
+def sliced(s, attrs):
+    """The slice's result shape, as Python slicing gives it."""
+    import ast
+    parse = lambda t: ast.literal_eval(t.replace("None", "None"))  # noqa: E731
+    begin, end = parse(attrs["begin"]), parse(attrs["end"])
+    step = parse(attrs["step"]) if "step" in attrs else (1,) * len(begin)
+    out = list(s)
+    for i, (b, e, st) in enumerate(zip(begin, end, step)):
+        out[i] = len(range(*slice(b, e, st).indices(s[i])))
+    return out
+
+
+@sampler("slice")
+def slice_(rng):
+    s = shape(rng, dlo=2)
+    return slice_spec(rng, s), [s]
+
+
+@sampler("_slice_assign")
+def slice_assign(rng):
+    s = shape(rng, dlo=2)
+    attrs = slice_spec(rng, s)
+    return attrs, [s, sliced(s, attrs)]
+
+
+@sampler("_slice_assign_scalar")
+def slice_assign_scalar(rng):
+    s = shape(rng, dlo=2)
+    attrs = slice_spec(rng, s)
+    attrs["scalar"] = 2.0
+    return attrs, [s]
+
+
+@sampler("slice_axis")
+def slice_axis(rng):
+    s = shape(rng, dlo=3)
+    axis = rng.randint(-len(s), len(s) - 1)
+    d = s[axis]
+    b = rng.randint(0, d - 2)
+    e = rng.choice([None, rng.randint(b + 1, d), b + 1 - d if b + 1 - d < 0 else None])
+    return {"axis": axis, "begin": b, "end": "None" if e is None else e}, [s]
+
+
+@sampler("slice_like")
+def slice_like(rng):
+    s = shape(rng, dlo=2)
+    like = [rng.randint(1, d) for d in s]
+    if chance(rng):
+        axes = rng.sample(range(len(s)), rng.randint(1, len(s)))
+        return {"axes": tup(a - len(s) if chance(rng, 0.3) else a for a in axes)}, [s, like]
+    return {}, [s, like]
+
+
+@sampler("take", types=INT_TYPES)
+def take(rng):
+    a, idx = shape(rng), shape(rng, 1, 3)
+    return ({"axis": rng.randint(-len(a), len(a) - 1), "mode": rng.choice(["clip", "wrap"])},
+            [a, idx])
+
+
+@sampler("batch_take")
+def batch_take(rng):
+    n, k = rng.randint(1, 5), rng.randint(1, 5)
+    return {}, [[n, k], [n]]
+
+
+@sampler("pick", types=INT_TYPES)
+def pick(rng):
+    s = shape(rng)
+    axis = rng.randint(-len(s), len(s) - 1)
+    keep = chance(rng)
+    idx = list(s)
+    if keep:
+        idx[axis] = 1
+    else:
+        del idx[axis]
+    return {"axis": axis, "keepdims": keep}, [s, idx or [1]]
+
+
+@sampler("one_hot", types=INT_TYPES)
+def one_hot(rng):
+    attrs = {"depth": rng.randint(1, 6)}
+    if chance(rng, 0.4):
+        attrs["dtype"] = rng.choice(["int32", "float16", "uint8"])
+    return attrs, [shape(rng, 1, 3)]
+
+
+@sampler("gather_nd", types=INT_TYPES)
+def gather_nd(rng):
+    data = shape(rng, 1, 4)
+    m = rng.randint(1, len(data))
+    return {}, [data, [m] + shape(rng, 1, 2)]
+
+
+@sampler("scatter_nd")
+def scatter_nd(rng):
+    target = shape(rng, 1, 4)
+    m = rng.randint(1, len(target))
+    idx = [m] + shape(rng, 1, 2)
+    return {"shape": tup(target)}, [idx[1:] + target[m:], idx]
+
+
+@sampler("where")
+def where(rng):
+    s = shape(rng)
+    cond = list(s) if chance(rng, 0.7) else [s[0]]
+    return {}, [cond, list(s), list(s)]
+
+
+def sequence(rng, op):
+    axis = 0 if op == "SequenceReverse" else rng.choice([0, 1])
+    data = shape(rng, 2, 4)
+    attrs = {"axis": axis}
+    ins = [data]
+    if chance(rng, 0.5):
+        attrs["use_sequence_length"] = True
+        ins.append([data[1 - axis]])
+    return attrs, ins
+
+
+for _op in ("SequenceMask", "SequenceLast", "SequenceReverse"):
+    SAMPLERS[_op] = (lambda op: lambda rng: sequence(rng, op))(_op)
+
+
+@sampler("_ravel_multi_index")
+def ravel(rng):
+    s = shape(rng, 1, 3)
+    return {"shape": tup(s)}, [[len(s), rng.randint(1, 5)]]
+
+
+@sampler("_unravel_index")
+def unravel(rng):
+    return {"shape": tup(shape(rng, 1, 3))}, [shape(rng, 1, 2)]
+
+
+@sampler("topk", types=INT_TYPES)
+def topk(rng):
+    s = shape(rng, dlo=2)
+    attrs = {"ret_typ": rng.choice(["indices", "value", "both", "mask"]),
+             "k": rng.randint(1, min(s))}
+    if chance(rng, 0.2):
+        attrs["axis"] = "None"
+    elif chance(rng):
+        attrs["axis"] = rng.randint(-len(s), len(s) - 1)
+    if chance(rng, 0.3):
+        attrs["dtype"] = rng.choice(["int32", "float64", "uint8"])
+    return attrs, [s]
+
+
+@sampler("sort", "argsort", types=INT_TYPES)
+def sort(rng):
+    s = shape(rng)
+    attrs = {"is_ascend": chance(rng)}
+    if chance(rng, 0.2):
+        attrs["axis"] = "None"
+    elif chance(rng):
+        attrs["axis"] = rng.randint(-len(s), len(s) - 1)
+    return attrs, [s]

@@ -1,0 +1,136 @@
+// kernels.h - the CPU kernels as plain functions over TBlob.
+//
+// These are the imperative kernels without the op machinery: typed
+// arguments instead of Attrs, no engine, no NDArray. Each family's .cc file
+// defines its functions here and, at its end, registers thin adapters that
+// read MXNet's attributes and call them (registerKernel). Tests call these
+// functions directly against naive references.
+//
+// Conventions: blobs are dense and row-major; `out` has the shape the op's
+// shape function infers; functions throw mxrt::Error naming the op and the
+// argument on a bad dtype or shape. Work is split with parallelFor.
+#pragma once
+
+#include "kernels/functors.h"
+#include "kernels/shape_util.h"
+#include "mxrt/ndarray.h"
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <vector>
+
+namespace mxrt::kernels::cpu {
+
+// ---- elementwise.cc ----------------------------------------------------------
+
+/// out = op(in); same shape and dtype.
+void unary(UnaryOp op, const TBlob &in, const TBlob &out);
+/// hard_sigmoid: max(0, min(1, alpha * x + beta)).
+void hardSigmoid(const TBlob &in, const TBlob &out, double alpha, double beta);
+/// out = op(in, scalar), or op(scalar, in) when `reverse`. When out's dtype
+/// differs from in's (is_int=False on integers) both are converted to out's
+/// dtype first; otherwise the scalar is converted to the input's dtype.
+void binaryScalar(BinaryOp op, const TBlob &in, double scalar, bool reverse, const TBlob &out);
+/// Converts any dtype to any dtype (cast, copy); same number of elements.
+/// in and out may be the same memory.
+void cast(const TBlob &in, const TBlob &out);
+/// out = min(max(in, lo), hi).
+void clip(const TBlob &in, const TBlob &out, double lo, double hi);
+/// Every element of out = value (converted to out's dtype).
+void fill(const TBlob &out, double value);
+/// out = sum of inputs (add_n / ElementWiseSum); all of out's shape.
+void addN(std::span<const TBlob> in, const TBlob &out);
+/// out = cond ? x : y. cond has x's shape, or is 1-D of x.shape[0] (rows).
+void where(const TBlob &cond, const TBlob &x, const TBlob &y, const TBlob &out);
+
+// ---- broadcast.cc -------------------------------------------------------------
+
+/// out = op(lhs, rhs) with NumPy broadcasting of both to out's shape.
+void binary(BinaryOp op, const TBlob &lhs, const TBlob &rhs, const TBlob &out);
+/// Copies in into out, broadcasting (NumPy rules; in may have lower rank).
+void broadcastTo(const TBlob &in, const TBlob &out);
+
+// ---- strided_copy.cc ------------------------------------------------------------
+
+/// dst (dense over plan.shape) = src viewed through the plan's operand 0;
+/// elements of elemSize bytes (1, 2, 4 or 8).
+void copyStrided(const void *src, const StridedPlan &plan, void *dst, size_t elemSize);
+
+// ---- layout.cc ----------------------------------------------------------------
+
+/// out = in with axes permuted (empty axes: reversed, as MXNet).
+void transpose(const TBlob &in, std::span<const int64_t> axes, const TBlob &out);
+/// One axis of a slice: `length` elements from `begin` by `step`.
+struct SliceRange {
+  int64_t begin, step, length;
+};
+/// MXNet's slice begin/end/step (None entries as nullopt, fewer entries
+/// than the rank leave the rest whole) resolved per axis of `shape`.
+std::vector<SliceRange> resolveSlice(const TShape &shape,
+                                     std::span<const std::optional<int64_t>> begin,
+                                     std::span<const std::optional<int64_t>> end,
+                                     std::span<const std::optional<int64_t>> step);
+void slice(const TBlob &in, std::span<const SliceRange> ranges, const TBlob &out);
+/// slice_axis: [begin, end) of one axis, negative values from the end.
+void sliceAxis(const TBlob &in, int64_t axis, int64_t begin, std::optional<int64_t> end,
+               const TBlob &out);
+/// reverse/flip along the given axes.
+void flip(const TBlob &in, std::span<const int64_t> axes, const TBlob &out);
+/// tile: reps aligned to the right of the shape (either may be longer).
+void tile(const TBlob &in, std::span<const int64_t> reps, const TBlob &out);
+/// repeat each element `repeats` times along axis (none: flattened).
+void repeat(const TBlob &in, int64_t repeats, std::optional<int64_t> axis, const TBlob &out);
+/// Concat along axis; inputs agree on every other axis.
+void concat(std::span<const TBlob> in, int64_t axis, const TBlob &out);
+/// stack along a new axis (-rank-1 .. rank).
+void stack(std::span<const TBlob> in, int64_t axis, const TBlob &out);
+/// SliceChannel/split into equal parts along axis (outputs may be squeezed).
+void split(const TBlob &in, int64_t axis, std::span<const TBlob> out);
+enum class PadMode : uint8_t { Constant, Edge, Reflect };
+/// Pad: width holds (before, after) per axis.
+void pad(const TBlob &in, PadMode mode, std::span<const int64_t> width, double value,
+         const TBlob &out);
+
+// ---- reduce.cc ----------------------------------------------------------------
+
+enum class ReduceOp : uint8_t { Sum, Mean, Prod, Max, Min, NanSum, NanProd, Norm1, Norm2 };
+
+/// Bit i set: axis i is reduced.
+using AxisMask = uint64_t;
+/// MXNet's axis/exclude attributes as a mask over ndim axes: no axes means
+/// all; exclude reduces every axis not listed. Error names the op.
+AxisMask reduceMask(const std::optional<std::vector<int64_t>> &axes, bool exclude, int ndim,
+                    const char *op);
+/// Reduces in over the masked axes into out (out has in's numel divided by
+/// the reduced extents; keepdims does not matter). out's dtype may differ
+/// from in's (norm's out_dtype). max/min over an empty axis is an Error.
+void reduce(ReduceOp op, const TBlob &in, AxisMask axes, const TBlob &out);
+/// argmax/argmin along axis (none: over the flattened array); the index is
+/// written in out's dtype. NaN counts as the extreme value (first wins).
+void argReduce(bool isMax, const TBlob &in, std::optional<int> axis, const TBlob &out);
+
+// ---- gemm.cc ------------------------------------------------------------------
+
+/// C = alpha op(A) op(B) + beta C, row-major, parallel over the CPU workers.
+void gemm(bool transA, bool transB, int64_t M, int64_t N, int64_t K, float alpha, const float *A,
+          int64_t lda, const float *B, int64_t ldb, float beta, float *C, int64_t ldc);
+void gemm(bool transA, bool transB, int64_t M, int64_t N, int64_t K, double alpha, const double *A,
+          int64_t lda, const double *B, int64_t ldb, double beta, double *C, int64_t ldc);
+/// M, K, N of MXNet's dot for these shapes (lhs flattened to 2-D as MXNet
+/// does: all but the last axis are rows unless transposed). Error on
+/// mismatched inner extents names both shapes.
+struct DotDims {
+  int64_t M, K, N;
+};
+DotDims dotDims(const TShape &lhs, const TShape &rhs, bool transA, bool transB);
+/// dot: all float dtypes (16-bit ones through float32) and integers.
+void dot(const TBlob &lhs, const TBlob &rhs, bool transA, bool transB, const TBlob &out);
+/// batch_dot over the leading (batch) axes; rank >= 3, equal batch shapes.
+void batchDot(const TBlob &lhs, const TBlob &rhs, bool transA, bool transB, const TBlob &out);
+/// FullyConnected forward: out = data W^T (+ bias). flatten: data is (N, K)
+/// after flattening all but the first axis; else its last axis is K.
+void fullyConnected(const TBlob &data, const TBlob &weight, const TBlob *bias, bool flatten,
+                    const TBlob &out);
+
+} // namespace mxrt::kernels::cpu
