@@ -48,8 +48,16 @@ def np_shape():
     mx.npx.reset_np()
 
 
+def explicit_none():
+    # Optional attributes given as None explicitly are written back.
+    data = mx.sym.var("data")
+    save(mx.sym.Pooling(data, kernel=(2, 2), pool_type="avg", p_value=None,
+                        count_include_pad=None, name="p"), "explicit-none.json")
+
+
 if __name__ == "__main__":
     hidden_attrs()
     multi_output()
     shared_aux()
     np_shape()
+    explicit_none()
