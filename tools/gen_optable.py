@@ -15,6 +15,7 @@ KINDS = {
     "int": "Int", "optint": "OptInt", "float": "Float", "optfloat": "OptFloat",
     "bool": "Bool", "enum": "Enum", "optenum": "OptEnum", "str": "Str",
     "shape": "Shape", "optshape": "OptShape", "dtype": "DType", "optdtype": "OptDType",
+    "optbool": "OptBool", "intornonetuple": "IntOrNoneTuple",
 }
 
 
@@ -36,6 +37,48 @@ def parse_cond(op, text):
     return name, cond, "Truthy", ""
 
 
+def check_count_expr(op, field, text, attrs):
+    """Validates a count expression (see MxBase.td): integer, attr, len(attr),
+    or cond?expr:expr with cond attr, !attr, attr==value, attr!=value."""
+    def check_attr(name):
+        if name not in attrs:
+            fail(f"{op}: {field} '{text}' names '{name}', not an attribute of the op")
+        return attrs[name]
+
+    def expr(e):
+        if "?" in e:
+            cond, rest = e.split("?", 1)
+            depth, split = 0, None  # the ':' that closes this '?'
+            for i, c in enumerate(rest):
+                if c == "?":
+                    depth += 1
+                elif c == ":":
+                    if depth == 0:
+                        split = i
+                        break
+                    depth -= 1
+            if split is None:
+                fail(f"{op}: {field} '{text}': '?' without ':'")
+            for sep in ("==", "!="):
+                if sep in cond:
+                    name, value = cond.split(sep, 1)
+                    a = check_attr(name)
+                    if a["choices"] and value not in a["choices"]:
+                        fail(f"{op}: {field} '{text}': '{value}' is not a choice of {name}")
+                    break
+            else:
+                check_attr(cond[1:] if cond.startswith("!") else cond)
+            expr(rest[:split])
+            expr(rest[split + 1:])
+        elif e.startswith("len(") and e.endswith(")"):
+            check_attr(e[4:-1])
+        elif not e.lstrip("-").isdigit():
+            check_attr(e)
+
+    if text:
+        expr(text)
+
+
 def read_ops(records):
     ops = []
     for name, rec in records.items():
@@ -45,6 +88,7 @@ def read_ops(records):
               "description": rec.get("description", ""), "aliases": rec["mxAliases"],
               "inputs": [], "attrs": [], "numArgsAttr": rec["mxNumArgsAttr"],
               "outputNames": rec["mxOutputNames"], "numOutputsAttr": rec["mxNumOutputsAttr"],
+              "numOutputsExpr": rec["mxNumOutputs"] or rec["mxNumOutputsAttr"],
               "visibleOutputs": rec["mxVisibleOutputs"], "mutate": rec["mxMutateInputs"],
               "inplace": rec["mxInplace"], "isLoss": rec["mxIsLoss"],
               "noGradient": rec["mxNoGradient"],
@@ -74,12 +118,21 @@ def read_ops(records):
         op["numOutputs"] = len(results)
         op["variadicOutputs"] = any("Variadic" in records[r["def"]].get("!superclasses", [])
                                     for r, _ in results)
-        if op["variadicOutputs"] and not op["numOutputsAttr"]:
-            fail(f"{op['name']}: variadic results need mxNumOutputsAttr")
-        attr_names = {a["name"] for a in op["attrs"]}
+        if op["variadicOutputs"] and not op["numOutputsExpr"]:
+            fail(f"{op['name']}: variadic results need mxNumOutputsAttr or mxNumOutputs")
+        attrs = {a["name"]: a for a in op["attrs"]}
         for ref in (op["numArgsAttr"], op["numOutputsAttr"]):
-            if ref and ref not in attr_names:
+            if ref and ref not in attrs:
                 fail(f"{op['name']}: '{ref}' is not an attribute of the op")
+        check_count_expr(op["name"], "mxNumOutputs", op["numOutputsExpr"], attrs)
+        check_count_expr(op["name"], "mxVisibleOutputs", op["visibleOutputs"], attrs)
+        if op["variadicOutputs"]:
+            if op["outputNames"] and (len(op["outputNames"]) != 1
+                                      or "{i}" not in op["outputNames"][0]):
+                fail(f"{op['name']}: variadic results take one output name pattern with '{{i}}'")
+        elif len(op["outputNames"]) not in (0, op["numOutputs"]):
+            fail(f"{op['name']}: mxOutputNames has {len(op['outputNames'])} names for "
+                 f"{op['numOutputs']} results")
         ops.append(op)
     ops.sort(key=lambda o: o["name"])
     names = {}
@@ -131,7 +184,7 @@ def emit_cpp(ops, out):
             f"std::span(kInputs{i}, {len(op['inputs'])})",
             f"std::span(kAttrs{i}, {len(op['attrs'])})",
             str(op["numOutputs"]), str(op["variadicOutputs"]).lower(), cstr(op["numOutputsAttr"]),
-            cstr(op["visibleOutputs"]),
+            cstr(op["numOutputsExpr"]), cstr(op["visibleOutputs"]),
             f"std::span(kOutputNames{i}, {len(op['outputNames'])})",
             f"std::span(kMutate{i}, {len(op['mutate'])})",
             f"std::span(kInplace{i}, {len(op['inplace'])})",
@@ -140,6 +193,31 @@ def emit_cpp(ops, out):
         ]
         w("  {" + ", ".join(fields) + "},\n")
     w("};\n")
+
+
+KIND_DOC = {
+    "Int": "int", "OptInt": "int or None", "Float": "float", "OptFloat": "float or None",
+    "Bool": "bool", "OptBool": "bool or None", "Enum": "one of", "OptEnum": "None or one of",
+    "Str": "string", "Shape": "tuple", "OptShape": "tuple or None",
+    "IntOrNoneTuple": "tuple of int or None", "DType": "dtype", "OptDType": "None or dtype",
+}
+
+
+def output_doc(op):
+    """'Outputs: `output`, `mean`, `var` (visible: output_mean_var?3:1)'."""
+    names = op["outputNames"]
+    if op["variadicOutputs"]:
+        text = f"`{(names[0] if names else 'output{i}').replace('{i}', '<i>')}` for each of " \
+               f"`{op['numOutputsExpr']}`"
+    else:
+        n = op["numOutputs"]
+        names = names or (["output"] if n == 1 else [f"output{i}" for i in range(n)])
+        text = ", ".join(f"`{x}`" for x in names)
+        if op["numOutputsExpr"]:
+            text += f" (count: `{op['numOutputsExpr']}`)"
+    if op["visibleOutputs"]:
+        text += f" (visible: `{op['visibleOutputs']}`)"
+    return "Outputs: " + text
 
 
 def emit_markdown(ops, out):
@@ -163,12 +241,23 @@ def emit_markdown(ops, out):
                       if i["cond"] in ("Eq", "Ne") else "") + ")"
                    if i["cond"] != "Always" else "")
                 for i in op["inputs"]) + "\n\n")
+        w(output_doc(op) + "\n\n")
+        notes = []
+        if op["mutate"]:
+            notes.append("Updates in place (auxiliary states): " + ", ".join(
+                f"`{op['inputs'][i]['name']}`" for i in op["mutate"]) + ".")
+        if op["isLoss"]:
+            notes.append("A loss layer: it takes no head gradient.")
+        if op["noGradient"]:
+            notes.append("No gradient flows through it.")
+        if notes:
+            w(" ".join(notes) + "\n\n")
         if op["attrs"]:
             w("| attribute | kind | default |\n|---|---|---|\n")
             for a in op["attrs"]:
-                kind = a["kind"].lower()
+                kind = KIND_DOC[a["kind"]]
                 if a["choices"]:
-                    kind += ": " + ", ".join(f"`{c}`" for c in a["choices"])
+                    kind += " " + ", ".join(f"`{c}`" for c in a["choices"])
                 dflt = "required" if a["required"] else f"`{a['default']}`"
                 w(f"| `{a['name']}` | {kind} | {dflt} |\n")
             w("\n")

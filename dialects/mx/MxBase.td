@@ -18,6 +18,8 @@
 
 include "mlir/IR/OpBase.td"
 include "mlir/IR/AttrTypeBase.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+include "MxInterfaces.td"
 
 def Mx_Dialect : Dialect {
   let name = "mx";
@@ -32,6 +34,10 @@ def Mx_Dialect : Dialect {
   // (import, export, the op table bridge) reads them by name.
   let usePropertiesForAttributes = 0;
   let hasConstantMaterializer = 0;
+  // !mx.unknown (MxTypes.td), and canonicalization patterns kept with the
+  // dialect (dialects/mx/MxCanonicalize.cpp) rather than in each op's def.
+  let useDefaultTypePrinterParser = 1;
+  let hasCanonicalizer = 1;
 }
 
 //===----------------------------------------------------------------------===//
@@ -52,19 +58,31 @@ class MxChoice<list<string> choices> : AttrConstraint<
           !interleave(choices, "\", \"") # "\"}, ::llvm::cast<::mlir::StringAttr>($_self).getValue())">,
     "one of '" # !interleave(choices, "', '") # "'">;
 
+// Optional values: "None" or a value. When MXNet's default is None the
+// attribute is absent for None. When the default is a value (topk's
+// axis=-1) it is absent for the default and a unit attribute for an
+// explicit None, so both stay expressible.
+class MxOptOf<Attr value, string kind, string d>
+    : OptionalAttr<!if(!eq(d, "None"), value, AnyAttrOf<[value, UnitAttr]>)>,
+      MxAttrMeta<kind, d, 0>;
+
 // Integers (num_hidden, axis, ...).
 class MxInt<string d> : DefaultValuedAttr<I64Attr, d>, MxAttrMeta<"int", d, 0>;
 def MxIntReq : ConfinedAttr<I64Attr, []>, MxAttrMeta<"int", "", 1>;
-def MxOptInt : OptionalAttr<I64Attr>, MxAttrMeta<"optint", "None", 0>;
+class MxOptInt<string d = "None"> : MxOptOf<I64Attr, "optint", d>;
+// Required, but None is a value (slice_axis's end).
+def MxOptIntReq : AnyAttrOf<[I64Attr, UnitAttr]>, MxAttrMeta<"optint", "", 1>;
 
 // Floats (eps, momentum, scalar, ...), stored as f64.
 class MxFloat<string d> : DefaultValuedAttr<F64Attr, d>, MxAttrMeta<"float", d, 0>;
 def MxFloatReq : ConfinedAttr<F64Attr, []>, MxAttrMeta<"float", "", 1>;
-def MxOptFloat : OptionalAttr<F64Attr>, MxAttrMeta<"optfloat", "None", 0>;
+class MxOptFloat<string d = "None"> : MxOptOf<F64Attr, "optfloat", d>;
 
 // Booleans; MXNet writes them "True"/"False" (also accepts 1/0/true/false).
 class MxBool<string d> : DefaultValuedAttr<BoolAttr, !if(!eq(d, "True"), "true", "false")>,
                          MxAttrMeta<"bool", d, 0>;
+// "boolean or None" (Pooling's count_include_pad).
+class MxOptBool<string d = "None"> : MxOptOf<BoolAttr, "optbool", d>;
 
 // Strings with a fixed set of values (act_type, pool_type, ...).
 class MxEnum<list<string> choices, string d>
@@ -79,21 +97,39 @@ class MxOptEnum<list<string> choices>
 class MxStr<string d> : DefaultValuedAttr<StrAttr, "\"" # d # "\"">, MxAttrMeta<"str", d, 0>;
 
 // Shapes and integer tuples, MXNet string form "(3, 3)"; "()" is empty.
-class MxShape<string d> : DefaultValuedAttr<DenseI64ArrayAttr, "{}">, MxAttrMeta<"shape", d, 0>;
+class MxShape<string d>
+    : DefaultValuedAttr<DenseI64ArrayAttr, !subst("(", "{", !subst(")", "}", !subst(",)", ")", d)))>,
+      MxAttrMeta<"shape", d, 0>;
 def MxShapeReq : ConfinedAttr<DenseI64ArrayAttr, []>, MxAttrMeta<"shape", "", 1>;
 def MxOptShape : OptionalAttr<DenseI64ArrayAttr>, MxAttrMeta<"optshape", "None", 0>;
 
-// dtype names ("float32", ...); optional ones default to None.
+// Integer tuples whose entries may be None (slice's begin=(None, 2)); a
+// None entry is stored as INT64_MIN (mxrt::kNoneIndex in the runtime).
+class MxIntOrNoneTuple<string d>
+    : DefaultValuedAttr<DenseI64ArrayAttr, !subst("(", "{", !subst(")", "}", d))>,
+      MxAttrMeta<"intornonetuple", d, 0>;
+def MxIntOrNoneTupleReq : ConfinedAttr<DenseI64ArrayAttr, []>, MxAttrMeta<"intornonetuple", "", 1>;
+
+// dtype names ("float32", ...). Ops accept subsets, given as `choices`;
+// optional ones default to None.
 defvar MxDTypeNames = ["float32", "float64", "float16", "uint8", "int32", "int8", "int64",
                        "bool", "int16", "uint16", "uint32", "uint64", "bfloat16"];
-class MxDType<string d> : MxEnum<MxDTypeNames, d> { let mxKind = "dtype"; }
-def MxOptDType : MxOptEnum<MxDTypeNames> { let mxKind = "optdtype"; }
+class MxDType<string d, list<string> choices = MxDTypeNames> : MxEnum<choices, d> {
+  let mxKind = "dtype";
+}
+class MxDTypeReq<list<string> choices = MxDTypeNames> : MxEnumReq<choices> { let mxKind = "dtype"; }
+class MxOptDType<list<string> choices = MxDTypeNames> : MxOptEnum<choices> { let mxKind = "optdtype"; }
 
 //===----------------------------------------------------------------------===//
 // Op base class.
 //===----------------------------------------------------------------------===//
 
-class Mx_Op<string mnemonic, list<Trait> traits = []> : Op<Mx_Dialect, mnemonic, traits> {
+// Every op gets the generic interfaces of MxInterfaces.td (verification,
+// shape and type inference, in-place pairs), implemented from the op table.
+class Mx_Op<string mnemonic, list<Trait> traits = []>
+    : Op<Mx_Dialect, mnemonic,
+         !listconcat([Mx_OpInterface, Mx_InferShapeOpInterface, Mx_InferElementTypeOpInterface,
+                      Mx_InplaceOpInterface], traits)> {
   // MXNet's registered name (what symbol JSON writes) and its aliases.
   string mxName = mnemonic;
   list<string> mxAliases = [];
@@ -104,12 +140,25 @@ class Mx_Op<string mnemonic, list<Trait> traits = []> : Op<Mx_Dialect, mnemonic,
   // Variadic ops (Concat, add_n): the attribute holding the input count.
   string mxNumArgsAttr = "";
   // Output names as list_outputs() shows them (`<node>_<name>`); empty
-  // means "output" for one output, "output<i>" for several.
+  // means "output" for one output, "output<i>" for several. Variadic results
+  // take one pattern with "{i}" for the index (SliceChannel: "output{i}",
+  // which names even a single output "output0").
   list<string> mxOutputNames = [];
   // The number of outputs, when an attribute decides it (SliceChannel).
   string mxNumOutputsAttr = "";
+  // The number of outputs when attributes decide it, as a count expression
+  // (below); the ODS results are then the most there can be, the last ones
+  // Optional (LeakyReLU: "act_type==rrelu?2:1"). Empty: every ODS result,
+  // or mxNumOutputsAttr's value for variadic results.
+  string mxNumOutputs = "";
   // Visible outputs when fewer than all (BatchNorm: 1 unless
-  // output_mean_var), as "count" or "attr?n:m".
+  // output_mean_var), as a count expression.
+  //
+  // Count expressions: an integer; an int attribute's name; `len(attr)`, the
+  // length of a tuple attribute; or `cond?expr:expr`, where cond is attr
+  // (true, non-zero, non-empty), !attr, attr==value or attr!=value, compared
+  // in MXNet's string form. Nested conditions group to the right:
+  // "state_outputs?mode==lstm?3:2:1".
   string mxVisibleOutputs = "";
   // Inputs the op mutates: auxiliary states (BatchNorm: [3, 4]).
   list<int> mxMutateInputs = [];

@@ -10,6 +10,17 @@
 
 include "MxBase.td"
 include "MxNNOps.td"
-include "MxTensorOps.td"
+include "MxNormOps.td"
+include "MxLossOps.td"
+include "MxUnaryOps.td"
+include "MxBinaryOps.td"
+include "MxBroadcastOps.td"
+include "MxReduceOps.td"
+include "MxShapeOps.td"
+include "MxIndexOps.td"
+include "MxLinalgOps.td"
+include "MxInitOps.td"
+include "MxRandomOps.td"
+include "MxOptimizerOps.td"
 
 #endif // MX_OPS_TD

@@ -41,6 +41,8 @@ std::string_view kindName(AttrKind k) {
   case AttrKind::OptShape: return "shape tuple or None";
   case AttrKind::DType: return "dtype name";
   case AttrKind::OptDType: return "dtype name or None";
+  case AttrKind::OptBool: return "boolean or None";
+  case AttrKind::IntOrNoneTuple: return "tuple of int or None";
   }
   return "value";
 }
@@ -93,15 +95,23 @@ bool parseBool(std::string_view s, bool &out) {
   return false;
 }
 
-bool parseTuple(std::string_view s, std::vector<int64_t> &out) {
+/// A tuple of ints; with allowNone, entries may be None (kNoneIndex).
+bool parseTuple(std::string_view s, std::vector<int64_t> &out, bool allowNone = false) {
   s = trim(s);
   out.clear();
   if (s.empty())
     return false;
   char open = s.front();
+  auto item = [&](std::string_view text, int64_t &v) {
+    if (allowNone && trim(text) == "None") {
+      v = kNoneIndex;
+      return true;
+    }
+    return parseInt(text, v);
+  };
   if (open != '(' && open != '[') {
     int64_t v;
-    if (!parseInt(s, v))
+    if (!item(s, v))
       return false;
     out.push_back(v);
     return true;
@@ -112,9 +122,8 @@ bool parseTuple(std::string_view s, std::vector<int64_t> &out) {
   s = trim(s.substr(1, s.size() - 2));
   while (!s.empty()) {
     size_t comma = s.find(',');
-    std::string_view item = trim(s.substr(0, comma));
     int64_t v;
-    if (!parseInt(item, v))
+    if (!item(trim(s.substr(0, comma)), v))
       return false;
     out.push_back(v);
     if (comma == std::string_view::npos)
@@ -128,7 +137,7 @@ bool isNoneText(std::string_view s) { return trim(s) == "None"; }
 
 bool isOptional(AttrKind k) {
   return k == AttrKind::OptInt || k == AttrKind::OptFloat || k == AttrKind::OptEnum ||
-         k == AttrKind::OptShape || k == AttrKind::OptDType;
+         k == AttrKind::OptShape || k == AttrKind::OptDType || k == AttrKind::OptBool;
 }
 
 std::string joinChoices(const AttrSpec &spec) {
@@ -175,7 +184,8 @@ AttrValue parseAttrValue(const AttrSpec &spec, std::string_view text) {
       return v;
     break;
   }
-  case AttrKind::Bool: {
+  case AttrKind::Bool:
+  case AttrKind::OptBool: {
     bool v;
     if (parseBool(text, v))
       return v;
@@ -197,6 +207,12 @@ AttrValue parseAttrValue(const AttrSpec &spec, std::string_view text) {
   case AttrKind::OptShape: {
     std::vector<int64_t> v;
     if (parseTuple(text, v))
+      return v;
+    break;
+  }
+  case AttrKind::IntOrNoneTuple: {
+    std::vector<int64_t> v;
+    if (parseTuple(text, v, /*allowNone=*/true))
       return v;
     break;
   }
@@ -339,8 +355,10 @@ std::string Attrs::format(AttrKind, const AttrValue &value) {
           return v;
         } else {
           std::string s = "(";
-          for (size_t i = 0; i < v.size(); ++i)
-            s += str(i ? ", " : "", v[i]);
+          for (size_t i = 0; i < v.size(); ++i) {
+            s += i ? ", " : "";
+            s += v[i] == kNoneIndex ? std::string("None") : std::to_string(v[i]);
+          }
           return s + (v.size() == 1 ? ",)" : ")");
         }
       },
@@ -358,22 +376,63 @@ std::map<std::string, std::string> Attrs::explicitStrings() const {
 }
 
 namespace {
+/// An attribute's value in MXNet's string form.
+std::string attrText(const Attrs &attrs, std::string_view name) {
+  const AttrSpec *spec = attrs.op().findAttr(name);
+  MXRT_CHECK(spec, "operator ", attrs.op().name, " has no attribute '", name, "'");
+  return Attrs::format(spec->kind, attrs.get(name));
+}
+
+/// None, False, 0, "" and () are false, as in the op table's conditions.
+bool attrTruthy(const Attrs &attrs, std::string_view name) {
+  std::string text = attrText(attrs, name);
+  return !(attrs.isNone(name) || text == "False" || text == "0" || text.empty() || text == "()");
+}
+
 bool inputPresent(const Attrs &attrs, const InputSpec &in) {
-  if (in.cond == CondOp::Always)
-    return true;
-  const AttrSpec *spec = attrs.op().findAttr(in.condAttr);
-  const AttrValue &v = attrs.get(in.condAttr);
-  std::string text = Attrs::format(spec->kind, v);
-  bool truthy = !(std::holds_alternative<std::monostate>(v) || text == "False" || text == "0" ||
-                  text.empty());
   switch (in.cond) {
   case CondOp::Always: return true;
-  case CondOp::Truthy: return truthy;
-  case CondOp::Falsy: return !truthy;
-  case CondOp::Eq: return text == in.condValue;
-  case CondOp::Ne: return text != in.condValue;
+  case CondOp::Truthy: return attrTruthy(attrs, in.condAttr);
+  case CondOp::Falsy: return !attrTruthy(attrs, in.condAttr);
+  case CondOp::Eq: return attrText(attrs, in.condAttr) == in.condValue;
+  case CondOp::Ne: return attrText(attrs, in.condAttr) != in.condValue;
   }
   return true;
+}
+
+/// Evaluates a count expression of the op table (grammar in
+/// dialects/mx/MxBase.td): integer, attr, len(attr), cond?expr:expr.
+int64_t evalCount(const Attrs &attrs, std::string_view e, std::string_view whole) {
+  auto bad = [&] { fail("bad output count expression '", whole, "' of ", attrs.op().name); };
+  size_t q = e.find('?');
+  if (q == std::string_view::npos) {
+    int64_t n;
+    if (parseInt(e, n))
+      return n;
+    if (e.starts_with("len(") && e.ends_with(")"))
+      return int64_t(attrs.getShape(e.substr(4, e.size() - 5)).size());
+    return attrs.getInt(e);
+  }
+  std::string_view cond = e.substr(0, q), rest = e.substr(q + 1);
+  size_t split = std::string_view::npos;
+  for (size_t i = 0, depth = 0; i < rest.size() && split == std::string_view::npos; ++i) {
+    if (rest[i] == '?')
+      ++depth;
+    else if (rest[i] == ':' && depth-- == 0)
+      split = i;
+  }
+  if (split == std::string_view::npos)
+    bad();
+  bool holds;
+  if (size_t eq = cond.find("=="); eq != std::string_view::npos)
+    holds = attrText(attrs, cond.substr(0, eq)) == cond.substr(eq + 2);
+  else if (size_t ne = cond.find("!="); ne != std::string_view::npos)
+    holds = attrText(attrs, cond.substr(0, ne)) != cond.substr(ne + 2);
+  else if (cond.starts_with("!"))
+    holds = !attrTruthy(attrs, cond.substr(1));
+  else
+    holds = attrTruthy(attrs, cond);
+  return evalCount(attrs, holds ? rest.substr(0, split) : rest.substr(split + 1), whole);
 }
 } // namespace
 
@@ -395,25 +454,13 @@ std::vector<std::string> listInputNames(const Attrs &attrs) {
 
 int numOutputs(const Attrs &attrs) {
   const OpSpec &op = attrs.op();
-  return op.numOutputsAttr.empty() ? op.numOutputs : int(attrs.getInt(op.numOutputsAttr));
+  std::string_view e = op.numOutputsExpr;
+  return e.empty() ? op.numOutputs : int(evalCount(attrs, e, e));
 }
 
 int numVisibleOutputs(const Attrs &attrs) {
   std::string_view v = attrs.op().visibleOutputs;
-  if (v.empty())
-    return numOutputs(attrs);
-  size_t q = v.find('?');
-  int64_t n = 0;
-  if (q == std::string_view::npos) {
-    MXRT_CHECK(parseInt(v, n), "bad mxVisibleOutputs '", v, "' of ", attrs.op().name);
-    return int(n);
-  }
-  size_t colon = v.find(':', q);
-  int64_t a = 0, b = 0;
-  MXRT_CHECK(colon != std::string_view::npos && parseInt(v.substr(q + 1, colon - q - 1), a) &&
-                 parseInt(v.substr(colon + 1), b),
-             "bad mxVisibleOutputs '", v, "' of ", attrs.op().name);
-  return int(attrs.getBool(v.substr(0, q)) ? a : b);
+  return v.empty() ? numOutputs(attrs) : int(evalCount(attrs, v, v));
 }
 
 std::vector<std::string> listOutputNames(const Attrs &attrs) {
@@ -421,10 +468,16 @@ std::vector<std::string> listOutputNames(const Attrs &attrs) {
   const auto &given = attrs.op().outputNames;
   std::vector<std::string> names;
   for (int i = 0; i < n; ++i) {
-    if (size_t(i) < given.size() && !attrs.op().variadicOutputs)
+    if (attrs.op().variadicOutputs && !given.empty()) {
+      // One pattern for every output: "{i}" stands for the index.
+      std::string name(given[0]);
+      name.replace(name.find("{i}"), 3, std::to_string(i));
+      names.push_back(std::move(name));
+    } else if (size_t(i) < given.size()) {
       names.emplace_back(given[size_t(i)]);
-    else
+    } else {
       names.push_back(n == 1 ? std::string("output") : str("output", i));
+    }
   }
   return names;
 }

@@ -13,7 +13,9 @@
 #include "mxrt/shape.h"
 #include "mxrt/storage.h"
 
+#include <functional>
 #include <memory>
+#include <span>
 
 namespace mxrt {
 

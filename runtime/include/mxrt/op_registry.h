@@ -20,10 +20,15 @@ namespace mxrt {
 
 /// A conflict found by inference. The message follows MXNet:
 /// "Shape inconsistent, Provided = [1,100], inferred shape=(1000,100)";
-/// callers prefix "Error in operator <node>: " and the input's name.
+/// callers prefix "Error in operator <node>: " and the input's name, which
+/// `index` and `output` locate when the conflict is about one slot.
 class ShapeError : public Error {
 public:
   using Error::Error;
+  ShapeError(const std::string &msg, int index, bool output)
+      : Error(msg), index(index), output(output) {}
+  int index = -1;      ///< the input (or output) at fault; -1: not one slot
+  bool output = false; ///< index counts outputs
 };
 
 /// Fill unknown entries of in/out (-1 / ndim -1) from known ones. Returns

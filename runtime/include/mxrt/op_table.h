@@ -15,9 +15,15 @@
 namespace mxrt {
 
 /// How an attribute's MXNet string form is parsed. Opt* kinds accept "None".
+/// IntOrNoneTuple: an integer tuple whose entries may be None ("(None, 2)",
+/// slice's begin), None entries held as kNoneIndex.
 enum class AttrKind : uint8_t {
   Int, OptInt, Float, OptFloat, Bool, Enum, OptEnum, Str, Shape, OptShape, DType, OptDType,
+  OptBool, IntOrNoneTuple,
 };
+
+/// A None entry of an IntOrNoneTuple attribute.
+inline constexpr int64_t kNoneIndex = INT64_MIN;
 
 struct AttrSpec {
   std::string_view name;
@@ -49,7 +55,11 @@ struct OpSpec {
   int numOutputs = 1;                ///< number of ODS results
   bool variadicOutputs = false;      ///< then numOutputsAttr holds the count
   std::string_view numOutputsAttr;
-  std::string_view visibleOutputs;   ///< "" (all), "n" or "attr?n:m"
+  /// The output count when attributes decide it, as a count expression
+  /// (dialects/mx/MxBase.td): "act_type==rrelu?2:1", "num_outputs". Empty:
+  /// numOutputs.
+  std::string_view numOutputsExpr;
+  std::string_view visibleOutputs;   ///< "" (all) or a count expression
   std::span<const std::string_view> outputNames;
   std::span<const int> mutateInputs; ///< auxiliary-state inputs
   std::span<const int> inplace;      ///< flattened (input, output) pairs
