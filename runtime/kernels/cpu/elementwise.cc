@@ -278,8 +278,6 @@ const KernelRegistrar registrations([] {
       {"gamma", unaryKernel<U::Gamma>},
       {"gammaln", unaryKernel<U::Gammaln>},
       {"logical_not", unaryKernel<U::LogicalNot>},
-      {"log_sigmoid", unaryKernel<U::LogSigmoid>},
-      {"mish", unaryKernel<U::Mish>},
       {"_copy", copyKernel},
       {"BlockGrad", copyKernel},
       {"make_loss", copyKernel},
