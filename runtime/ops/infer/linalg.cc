@@ -307,8 +307,10 @@ bool diagTrianShape(const Attrs &attrs, Shapes &in, Shapes &out) {
     d.push_back(a[nd - 1] + offset);
   } else {
     int64_t n = a[nd - 1];
-    int64_t m = int64_t(std::floor(0.5 + (std::sqrt(8.0 * double(n) + 1) - 1.0) * 0.5));
-    if (m * (m + 1) / 2 != n)
+    // An unknown n fails here as in MXNet (whose square root is then NaN).
+    int64_t m = known(n) ? int64_t(std::floor(0.5 + (std::sqrt(8.0 * double(n) + 1) - 1.0) * 0.5))
+                         : -1;
+    if (!known(n) || m * (m + 1) / 2 != n)
       throw ShapeError("Input tensor of maketrian has an invalid dimension for the last axis.",
                        0, false);
     d.push_back(m + offset);
