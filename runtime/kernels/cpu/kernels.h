@@ -12,6 +12,7 @@
 #pragma once
 
 #include "kernels/functors.h"
+#include "kernels/philox.h"
 #include "kernels/shape_util.h"
 #include "mxrt/ndarray.h"
 
@@ -152,5 +153,16 @@ void batchDot(const TBlob &lhs, const TBlob &rhs, bool transA, bool transB, cons
 /// after flattening all but the first axis; else its last axis is K.
 void fullyConnected(const TBlob &data, const TBlob &weight, const TBlob *bias, bool flatten,
                     const TBlob &out);
+
+// ---- random.cc ------------------------------------------------------------------
+
+/// Philox blocks an output of n elements of dtype consumes.
+uint64_t randomBlocks(DType dtype, int64_t n);
+/// Fills out from the stream at st: Uniform [a, b), Normal (loc a, scale
+/// b), Randint [a, b) (integer dtypes).
+void randomFill(RandomKind kind, PhiloxState st, double a, double b, const TBlob &out);
+/// Dropout in training: mask = bernoulli(1 - p) / (1 - p) over mask's shape
+/// (data's, or 1 along the `axes` of variational dropout), out = data * mask.
+void dropout(PhiloxState st, double p, const TBlob &data, const TBlob &out, const TBlob &mask);
 
 } // namespace mxrt::kernels::cpu
