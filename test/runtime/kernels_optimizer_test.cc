@@ -7,6 +7,7 @@
 #include "kernels/cpu/cpu_util.h"
 #include "kernels_testing.h"
 #include "mxrt/attrs.h"
+#include "mxrt/imperative.h"
 #include "mxrt/op_registry.h"
 #include "mxrt/op_table.h"
 
@@ -269,6 +270,27 @@ TEST(OptimizerKernels, NagMomentumSeesTheWeightItWrote) {
   EXPECT_FLOAT_EQ(outOf, outIn);
   EXPECT_NEAR(momOf, 0.09 - 0.5 * (0.5 + 1.0), 1e-6);
   EXPECT_NEAR(momIn, 0.09 - 0.5 * (0.5 + outIn), 1e-6);
+}
+
+// Through the imperative path, out=weight must reach the kernel as the
+// weight's own memory (no temporary copied back): NAG's result depends on it.
+TEST(OptimizerKernels, OutEqualsWeightRunsInPlaceThroughInvoke) {
+  auto arr = [](std::vector<float> v) {
+    NDArray a(TShape{int64_t(v.size())}, Context::cpu());
+    a.syncCopyFromCPU(v.data(), v.size() * 4);
+    return a;
+  };
+  NDArray w = arr({1, 2}), g = arr({0.5f, -0.3f}), m = arr({0.1f, 0.2f});
+  std::vector<NDArray> out{w};
+  std::vector<Attrs::KeyValue> kv{{"lr", "0.1"}, {"momentum", "0.9"}, {"wd", "0.01"}};
+  invoke(*findOp("nag_mom_update"), std::vector<NDArray>{w, g, m}, kv, out);
+  float wv[2], mv[2];
+  w.syncCopyToCPU(wv, 8);
+  m.syncCopyToCPU(mv, 8);
+  // MXNet 1.9.1 gives weight [0.98410004, 2.2152], mom [0.03901589, 0.20778479].
+  EXPECT_FLOAT_EQ(wv[0], 0.98410004f);
+  EXPECT_FLOAT_EQ(mv[0], 0.09f - 0.1f * (0.5f + 0.01f * wv[0]));
+  EXPECT_FLOAT_EQ(mv[1], 0.18f - 0.1f * (-0.3f + 0.01f * wv[1]));
 }
 
 TEST(OptimizerKernels, MixedPrecisionKeepsFloat32MasterWeights) {

@@ -13,6 +13,7 @@
 #pragma clang fp contract(off)
 
 #include "kernels/cpu/cpu_util.h"
+#include "kernels/kernel_props.h"
 #include "kernels/optimizer_math.h"
 
 #ifdef MXRT_USE_CUDA
@@ -183,6 +184,10 @@ const KernelRegistrar kRegistrations([] {
   };
 #undef MXRT_UPDATE
   for (const Entry &e : entries) {
+    // Every step reads element i of each array before writing element i,
+    // so out=weight runs in place (MXNet's nag_mom_update result depends
+    // on it: the momentum reads the weight just written).
+    markAliasSafe(e.name);
     registerKernel(e.name, DeviceType::CPU, e.cpu);
 #ifdef MXRT_USE_CUDA
     registerKernel(e.name, DeviceType::GPU, e.gpu);
