@@ -77,4 +77,5 @@ NB_MODULE(_mxc, m) {
   bindOps(m);
   bindIO(m);
   bindDLPack(m);
+  bindKVStore(m);
 }
