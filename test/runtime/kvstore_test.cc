@@ -485,7 +485,8 @@ TEST(KVStoreCApi, StringKeysUpdaterAndErrors) {
   EXPECT_STREQ(mxrtGetLastError(), "key nope doesn't exist. Did you init?");
 
   auto *state = new CUpdaterState;
-  static bool deleted = false;
+  static bool deleted;
+  deleted = false;
   ASSERT_EQ(mxrtKVStoreSetUpdater(kv, cAddUpdater, state,
                                   [](void *p) {
                                     deleted = true;
