@@ -12,8 +12,9 @@
 //              copy (a[i] = b[i], 2 x 64 MB of traffic) over the same cores.
 //              GB/s counts the traffic; goal: >= 70% of the copy's.
 //
-// Each figure is min / median / max over the repeats; the ratio compares
-// medians. Check the machine's load (printed first) before trusting them.
+// Each figure is min / median / max over the repeats, ours and the anchor
+// interleaved; the ratio compares medians. Check the machine's load (printed first) before trusting
+// them.
 //
 // Usage: bench_kvstore [repeats=7]
 #include "mxrt/kvstore.h"
@@ -42,16 +43,23 @@ struct Stats {
   double min, median, max;
 };
 
-/// Seconds of each repeat of f (after one warm-up run).
-std::vector<double> timeRuns(int repeats, const std::function<void()> &f) {
-  f();
-  std::vector<double> s;
-  for (int r = 0; r < repeats; ++r) {
+/// Seconds of each repeat of ours and of the anchor, interleaved (after one
+/// warm-up run of each) so that the machine's load hits both alike.
+std::pair<std::vector<double>, std::vector<double>>
+timeRuns(int repeats, const std::function<void()> &ours, const std::function<void()> &anchor) {
+  ours();
+  anchor();
+  std::vector<double> a, b;
+  auto time = [](const std::function<void()> &f) {
     auto t0 = Clock::now();
     f();
-    s.push_back(std::chrono::duration<double>(Clock::now() - t0).count());
+    return std::chrono::duration<double>(Clock::now() - t0).count();
+  };
+  for (int r = 0; r < repeats; ++r) {
+    a.push_back(time(ours));
+    b.push_back(time(anchor));
   }
-  return s;
+  return {a, b};
 }
 
 /// GB/s over the runs for `bytes` per run (min/median/max of the rates).
@@ -111,17 +119,19 @@ void benchPushPull(int repeats) {
   kv->init(keys, inits);
   Engine::get()->waitForAll();
   const double payload = double(grads.size() + outs.size()) * double(n) * 4;
-  std::vector<double> ours = timeRuns(repeats, [&] {
-    kv->push(flatKeys, grads);
-    kv->pull(flatKeys, outs);
-    Engine::get()->waitForAll();
-  });
   std::vector<std::pair<NDArray, NDArray>> pairs;
   for (size_t i = 0; i < grads.size(); ++i) {
     pairs.emplace_back(outs[i], grads[i]);
     pairs.emplace_back(grads[i], outs[i]);
   }
-  std::vector<double> anchor = timeRuns(repeats, [&] { copyPairs(pairs); });
+  auto [ours, anchor] = timeRuns(
+      repeats,
+      [&] {
+        kv->push(flatKeys, grads);
+        kv->pull(flatKeys, outs);
+        Engine::get()->waitForAll();
+      },
+      [&] { copyPairs(pairs); });
   printRow("push+pull", rates(ours, payload), rates(anchor, payload), "memcpy", 0.5);
 }
 
@@ -136,31 +146,33 @@ void benchSgdMom(int repeats) {
   KernelFn kernel = opImpl(*op).cpu;
   std::vector<TBlob> in{w.data(), g.data(), mom.data()};
   TBlob out = w.data();
-  std::vector<double> ours = timeRuns(repeats, [&] {
-    // As an engine op, the way mx.nd.sgd_mom_update runs it.
-    VarHandle r[] = {g.var()}, wr[] = {w.var(), mom.var()};
-    Engine::get()->push(
-        [&](RunContext rc) {
-          kernel(OpContext{rc, false}, attrs, in, std::span(&out, 1));
-        },
-        Context::cpu(), r, wr);
-    Engine::get()->waitForAll();
-  });
-  // STREAM copy: b = a in chunks over the workers.
   NDArray a = randomArray(n, Context::cpu(), rng), b(TShape{n}, Context::cpu());
-  std::vector<double> anchor = timeRuns(repeats, [&] {
-    VarHandle r[] = {a.var()}, wr[] = {b.var()};
-    Engine::get()->push(
-        [&](RunContext) {
-          const float *src = static_cast<const float *>(a.data().dptr);
-          float *dst = static_cast<float *>(b.data().dptr);
-          parallelFor(n, 1 << 16, [&](int64_t lo, int64_t hi) {
-            std::memcpy(dst + lo, src + lo, size_t(hi - lo) * 4);
-          });
-        },
-        Context::cpu(), r, wr);
-    Engine::get()->waitForAll();
-  });
+  auto [ours, anchor] = timeRuns(
+      repeats,
+      [&] {
+        // As an engine op, the way mx.nd.sgd_mom_update runs it.
+        VarHandle r[] = {g.var()}, wr[] = {w.var(), mom.var()};
+        Engine::get()->push(
+            [&](RunContext rc) {
+              kernel(OpContext{rc, false}, attrs, in, std::span(&out, 1));
+            },
+            Context::cpu(), r, wr);
+        Engine::get()->waitForAll();
+      },
+      [&] {
+        // STREAM copy: b = a in chunks over the workers.
+        VarHandle r[] = {a.var()}, wr[] = {b.var()};
+        Engine::get()->push(
+            [&](RunContext) {
+              const float *src = static_cast<const float *>(a.data().dptr);
+              float *dst = static_cast<float *>(b.data().dptr);
+              parallelFor(n, 1 << 16, [&](int64_t lo, int64_t hi) {
+                std::memcpy(dst + lo, src + lo, size_t(hi - lo) * 4);
+              });
+            },
+            Context::cpu(), r, wr);
+        Engine::get()->waitForAll();
+      });
   printRow("sgd_mom", rates(ours, 5.0 * double(n) * 4), rates(anchor, 2.0 * double(n) * 4),
            "STREAM copy", 0.7);
 }
