@@ -129,6 +129,17 @@ class MultiFactorScheduler(LRScheduler):
         return self.base_lr
 
 
+def _decay_to(sched, max_update, final_lr):
+    """The fields of a schedule that decays to final_lr at max_update."""
+    assert isinstance(max_update, int)
+    if max_update < 1:
+        raise ValueError("maximum number of updates must be strictly positive")
+    sched.base_lr_orig = sched.base_lr
+    sched.max_update = max_update
+    sched.final_lr = final_lr
+    sched.max_steps = sched.max_update - sched.warmup_steps
+
+
 class PolyScheduler(LRScheduler):
     """Polynomial decay to ``final_lr`` at ``max_update``:
     final_lr + (base_lr - final_lr) * (1 - nup / max_nup) ** pwr, where nup
@@ -138,14 +149,8 @@ class PolyScheduler(LRScheduler):
     def __init__(self, max_update, base_lr=0.01, pwr=2, final_lr=0, warmup_steps=0,
                  warmup_begin_lr=0, warmup_mode='linear'):
         super(PolyScheduler, self).__init__(base_lr, warmup_steps, warmup_begin_lr, warmup_mode)
-        assert isinstance(max_update, int)
-        if max_update < 1:
-            raise ValueError("maximum number of updates must be strictly positive")
         self.power = pwr
-        self.base_lr_orig = self.base_lr
-        self.max_update = max_update
-        self.final_lr = final_lr
-        self.max_steps = self.max_update - self.warmup_steps
+        _decay_to(self, max_update, final_lr)
 
     def __call__(self, num_update):
         if num_update < self.warmup_steps:
@@ -167,13 +172,7 @@ class CosineScheduler(LRScheduler):
                  warmup_mode='linear'):
         super(CosineScheduler, self).__init__(base_lr, warmup_steps, warmup_begin_lr,
                                               warmup_mode)
-        assert isinstance(max_update, int)
-        if max_update < 1:
-            raise ValueError("maximum number of updates must be strictly positive")
-        self.base_lr_orig = base_lr
-        self.max_update = max_update
-        self.final_lr = final_lr
-        self.max_steps = self.max_update - self.warmup_steps
+        _decay_to(self, max_update, final_lr)
 
     def __call__(self, num_update):
         if num_update < self.warmup_steps:

@@ -9,9 +9,7 @@ engine's; their results equal MXNet's op for op.
 """
 import math
 
-import numpy
-
-from ..ndarray import (NDArray, zeros, clip, sqrt, square, norm, cast, adam_update,
+from ..ndarray import (zeros, clip, sqrt, square, norm, cast, adam_update,
                        rmsprop_update, rmspropalex_update, ftrl_update, ftml_update,
                        lamb_update_phase1, lamb_update_phase2, mp_lamb_update_phase1)
 from .optimizer import Optimizer, register
@@ -45,11 +43,7 @@ class Adam(Optimizer):
                 zeros(weight.shape, weight.context, dtype=weight.dtype))   # variance
 
     def update(self, index, weight, grad, state):
-        assert isinstance(weight, NDArray)
-        assert isinstance(grad, NDArray)
-        self._update_count(index)
-        lr = self._get_lr(index)
-        wd = self._get_wd(index)
+        lr, wd = self._step(index, weight, grad)
         t = self._index_update_count[index]
         coef1 = 1. - self.beta1**t
         coef2 = 1. - self.beta2**t
@@ -84,11 +78,7 @@ class AdaGrad(Optimizer):
         return zeros(weight.shape, weight.context)  # history
 
     def update(self, index, weight, grad, state):
-        assert isinstance(weight, NDArray)
-        assert isinstance(grad, NDArray)
-        self._update_count(index)
-        lr = self._get_lr(index)
-        wd = self._get_wd(index)
+        lr, wd = self._step(index, weight, grad)
         history = state
         grad = grad * self.rescale_grad
         if self.clip_gradient is not None:
@@ -134,11 +124,7 @@ class RMSProp(Optimizer):
         return (zeros(weight.shape, weight.context),)      # n
 
     def update(self, index, weight, grad, state):
-        assert isinstance(weight, NDArray)
-        assert isinstance(grad, NDArray)
-        self._update_count(index)
-        lr = self._get_lr(index)
-        wd = self._get_wd(index)
+        lr, wd = self._step(index, weight, grad)
         kwargs = {'gamma1': self.gamma1, 'epsilon': self.epsilon,
                   'rescale_grad': self.rescale_grad}
         if self.centered:
@@ -177,10 +163,7 @@ class AdaDelta(Optimizer):
                 zeros(weight.shape, weight.context))   # accumulated delta
 
     def update(self, index, weight, grad, state):
-        assert isinstance(weight, NDArray)
-        assert isinstance(grad, NDArray)
-        wd = self._get_wd(index)
-        self._update_count(index)
+        _, wd = self._step(index, weight, grad)
         grad *= self.rescale_grad
         if self.clip_gradient is not None:
             grad = clip(grad, -self.clip_gradient, self.clip_gradient)
@@ -216,11 +199,7 @@ class Ftrl(Optimizer):
                 zeros(weight.shape, weight.context))   # n
 
     def update(self, index, weight, grad, state):
-        assert isinstance(weight, NDArray)
-        assert isinstance(grad, NDArray)
-        self._update_count(index)
-        wd = self._get_wd(index)
-        lr = self._get_lr(index)
+        lr, wd = self._step(index, weight, grad)
         kwargs = self._clip_kwargs({'lamda1': self.lamda1, 'beta': self.beta,
                                     'rescale_grad': self.rescale_grad})
         z, n = state
@@ -252,11 +231,7 @@ class FTML(Optimizer):
                 zeros(weight.shape, weight.context, dtype=weight.dtype))   # z_0
 
     def update(self, index, weight, grad, state):
-        assert isinstance(weight, NDArray)
-        assert isinstance(grad, NDArray)
-        self._update_count(index)
-        lr = self._get_lr(index)
-        wd = self._get_wd(index)
+        lr, wd = self._step(index, weight, grad)
         t = self._index_update_count[index]
         kwargs = self._clip_kwargs({'beta1': self.beta1, 'beta2': self.beta2,
                                     'epsilon': self.epsilon, 'rescale_grad': self.rescale_grad,
@@ -298,11 +273,7 @@ class LAMB(Optimizer):
             for i, w, g, s in zip(index, weight, grad, state):
                 self._update_impl(i, w, g, s, multi_precision)
             return
-        assert isinstance(weight, NDArray)
-        assert isinstance(grad, NDArray)
-        self._update_count(index)
-        lr = self._get_lr(index)
-        wd = self._get_wd(index)
+        lr, wd = self._step(index, weight, grad)
         kwargs = self._clip_kwargs({'beta1': self.beta1, 'beta2': self.beta2,
                                     'epsilon': self.epsilon,
                                     'bias_correction': self.bias_correction,
@@ -330,9 +301,8 @@ class LAMB(Optimizer):
         self._update_impl(index, weight, grad, state, multi_precision=False)
 
     def update_multi_precision(self, index, weight, grad, state):
-        first = weight[0] if isinstance(index, (tuple, list)) else weight
-        use_mp = self.multi_precision and first.dtype == numpy.float16
-        self._update_impl(index, weight, grad, state, multi_precision=use_mp)
+        self._update_impl(index, weight, grad, state,
+                          multi_precision=self._use_multi_precision(index, weight))
 
 
 @register

@@ -262,6 +262,20 @@ class Optimizer(object):
     def _get_wd(self, index):
         return self._get_wds([index])[0]
 
+    def _step(self, index, weight, grad):
+        """Counts one update of index; its (lr, wd) after the count (the
+        schedule reads num_update)."""
+        assert isinstance(weight, NDArray)
+        assert isinstance(grad, NDArray)
+        self._update_count(index)
+        return self._get_lr(index), self._get_wd(index)
+
+    def _use_multi_precision(self, index, weight):
+        """Whether this update goes through float32 master weights: on, and
+        the (first) weight is float16."""
+        first = weight[0] if isinstance(index, (tuple, list)) else weight
+        return self.multi_precision and first.dtype == numpy.float16
+
     def _clip_kwargs(self, kwargs, name='clip_gradient'):
         """Adds the clip attribute when clipping is on (MXNet passes it only
         for a truthy clip_gradient)."""

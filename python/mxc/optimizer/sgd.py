@@ -21,6 +21,13 @@ from .optimizer import Optimizer, register
 __all__ = ['SGD', 'ccSGD', 'NAG', 'Signum']
 
 
+def _momentum(optimizer, weight):
+    """A zero momentum of weight's shape and dtype, or None without momentum."""
+    if optimizer.momentum != 0.0:
+        return zeros(weight.shape, weight.context, dtype=weight.dtype)
+    return None
+
+
 def _mp_state(optimizer, index, weight, name):
     """(state, weight32) for a float16 weight with multi_precision, else the state."""
     if optimizer.multi_precision and weight.dtype == numpy.float16:
@@ -65,9 +72,7 @@ class SGD(Optimizer):
         return _mp_state(self, index, weight, 'SGD')
 
     def create_state(self, index, weight):
-        if self.momentum != 0.0:
-            return zeros(weight.shape, weight.context, dtype=weight.dtype)
-        return None
+        return _momentum(self, weight)
 
     def _update_impl(self, indices, weights, grads, states, multi_precision=False):
         if not isinstance(indices, (tuple, list)):
@@ -100,9 +105,8 @@ class SGD(Optimizer):
         self._update_impl(index, weight, grad, state, multi_precision=False)
 
     def update_multi_precision(self, index, weight, grad, state):
-        first = weight[0] if isinstance(index, (tuple, list)) else weight
-        use_mp = self.multi_precision and first.dtype == numpy.float16
-        self._update_impl(index, weight, grad, state, multi_precision=use_mp)
+        self._update_impl(index, weight, grad, state,
+                          multi_precision=self._use_multi_precision(index, weight))
 
 
 @register  # pylint: disable=invalid-name
@@ -129,16 +133,10 @@ class NAG(Optimizer):
         return _mp_state(self, index, weight, 'NAG')
 
     def create_state(self, index, weight):
-        if self.momentum != 0.0:
-            return zeros(weight.shape, weight.context, dtype=weight.dtype)
-        return None
+        return _momentum(self, weight)
 
     def _update_impl(self, index, weight, grad, state, multi_precision=False):
-        assert isinstance(weight, NDArray)
-        assert isinstance(grad, NDArray)
-        self._update_count(index)
-        lr = self._get_lr(index)
-        wd = self._get_wd(index)
+        lr, wd = self._step(index, weight, grad)
         kwargs = {'rescale_grad': self.rescale_grad}
         if self.momentum > 0:
             kwargs['momentum'] = self.momentum
@@ -187,16 +185,10 @@ class Signum(Optimizer):
         self.wd_lh = wd_lh
 
     def create_state(self, index, weight):
-        if self.momentum != 0.0:
-            return zeros(weight.shape, weight.context, dtype=weight.dtype)
-        return None
+        return _momentum(self, weight)
 
     def update(self, index, weight, grad, state):
-        assert isinstance(weight, NDArray)
-        assert isinstance(grad, NDArray)
-        self._update_count(index)
-        lr = self._get_lr(index)
-        wd = self._get_wd(index)
+        lr, wd = self._step(index, weight, grad)
         kwargs = {'rescale_grad': self.rescale_grad}
         if self.momentum > 0:
             kwargs['momentum'] = self.momentum
