@@ -355,6 +355,16 @@ def test_lr_and_wd_multipliers():
     with pytest.raises(UserWarning):
         mx.optimizer.SGD(lr_scheduler=mx.lr_scheduler.FactorScheduler(2)).set_learning_rate(1)
 
+    class Param(object):  # what Optimizer reads from a Gluon Parameter
+        def __init__(self, lr_mult, wd_mult):
+            self.lr_mult, self.wd_mult = lr_mult, wd_mult
+    opt = mx.optimizer.Adam(learning_rate=0.5, wd=0.2, param_dict={0: Param(4.0, 0.0)},
+                            param_idx2name={0: 'x_bias'})
+    opt.set_lr_mult({0: 100.0})  # param_dict comes first
+    assert opt._get_lrs([0, 1]) == [2.0, 0.5]
+    assert opt._get_wds([0, 1]) == [0.0, 0.2]
+    assert pickle.loads(pickle.dumps(opt)).param_dict == {}  # the trainer sets it again
+
 
 def test_num_update_counts_per_index_from_begin_num_update():
     opt = mx.optimizer.SGD(begin_num_update=10)
