@@ -30,7 +30,7 @@ bool interpreterGone() {
 /// The C updater: calls the Python callable in user data.
 int callPythonUpdater(int key, const char *strKey, mxrtNDArrayHandle recv, mxrtNDArrayHandle stored,
                       void *user) {
-  if (interpreterGone()) {
+  if (interpreterGone() && !PyGILState_Check()) {
     mxrtNDArrayFree(recv);
     mxrtNDArrayFree(stored);
     mxrtSetLastError("KVStore updater: the Python interpreter is shutting down");
@@ -51,8 +51,12 @@ int callPythonUpdater(int key, const char *strKey, mxrtNDArrayHandle recv, mxrtN
 }
 
 void releasePythonUpdater(void *user) {
+  if (PyGILState_Check()) { // e.g. the store freed by Python itself, even at exit
+    Py_DECREF(static_cast<PyObject *>(user));
+    return;
+  }
   if (interpreterGone())
-    return; // leaked at exit: no interpreter to release it to
+    return; // another thread at exit: no interpreter to hand it back to
   nb::gil_scoped_acquire gil;
   Py_DECREF(static_cast<PyObject *>(user));
 }

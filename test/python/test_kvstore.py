@@ -266,6 +266,44 @@ outputs['w'] = out.asnumpy()
     np.testing.assert_array_equal(out.asnumpy(), ref['w'])
 
 
+@requires_mxnet
+def test_mxnet_loads_optimizer_states_saved_by_mxc(tmp_path):
+    fname = str(tmp_path / "mxc.states")
+    rng = np.random.RandomState(2)
+    w = rng.uniform(-1, 1, (3, 4)).astype('float32')
+    g = rng.uniform(-1, 1, (6, 3, 4)).astype('float32')
+    kv = mx.kv.create('local')
+    kv.init(0, mx.nd.array(w))
+    kv.set_optimizer(mx.optimizer.Adam(learning_rate=0.05, lr_scheduler=mx.lr_scheduler.
+                                       FactorScheduler(step=2, factor=0.5, base_lr=0.05)))
+    for x in g[:3]:
+        kv.push(0, mx.nd.array(x))
+    halfway = mx.nd.zeros(w.shape)
+    kv.pull(0, out=halfway)
+    kv.save_optimizer_states(fname, dump_optimizer=True)
+    for x in g[3:]:
+        kv.push(0, mx.nd.array(x))
+    out = mx.nd.zeros(w.shape)
+    kv.pull(0, out=out)
+    code = r'''
+kv = mx.kv.create('local')
+kv.init(0, mx.nd.array(inputs['w']))
+# (An Adam first: MXNet's Updater keeps the aggregation of the optimizer it
+# was made with, and an SGD's would skip every Adam update.)
+kv.set_optimizer(mx.optimizer.Adam())
+kv.load_optimizer_states(params)
+assert type(kv._updater.optimizer).__name__ == 'Adam'
+assert type(kv._updater.optimizer.lr_scheduler).__name__ == 'FactorScheduler'
+for g in inputs['g'][3:]:
+    kv.push(0, mx.nd.array(g))
+out = mx.nd.zeros(inputs['w'].shape)
+kv.pull(0, out=out)
+outputs['w'] = out.asnumpy()
+'''
+    ref, _ = mxnet_ref.run(code, params=fname, w=halfway.asnumpy(), g=g)
+    np.testing.assert_array_equal(out.asnumpy(), ref['w'])
+
+
 def test_concurrent_pushers_lose_no_update_and_do_not_deadlock():
     kv = mx.kv.create('local')
     nkeys, nthreads, npushes = 4, 4, 30

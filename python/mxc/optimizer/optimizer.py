@@ -314,6 +314,40 @@ class _Unpickler(pickle.Unpickler):
         return super(_Unpickler, self).find_class(module, name)
 
 
+def _mxnet_name(obj):
+    """The (module, name) MXNet 1.x gives the class obj, or None."""
+    from .. import lr_scheduler as _sched
+    if obj is NDArray:
+        return 'mxnet.ndarray.ndarray', 'NDArray'
+    if isinstance(obj, type) and issubclass(obj, Optimizer) and obj.__module__.startswith(
+            'mxc.optimizer'):
+        return 'mxnet.optimizer.optimizer', obj.__name__
+    if isinstance(obj, type) and issubclass(obj, _sched.LRScheduler) and \
+            obj.__module__ == _sched.__name__:
+        return 'mxnet.lr_scheduler', obj.__name__
+    return None
+
+
+class _MXNetPickler(pickle._Pickler):  # pylint: disable=protected-access
+    """Pickles as MXNet 1.x does, naming mxc's NDArray, optimizers and
+    schedulers by their MXNet classes, so that MXNet loads the states mxc
+    saves (the pure-Python pickler, whose save_global can be overridden)."""
+
+    def save_global(self, obj, name=None):
+        target = _mxnet_name(obj)
+        if target is None:
+            return super(_MXNetPickler, self).save_global(obj, name)
+        self.write(pickle.GLOBAL + ('%s\n%s\n' % target).encode('utf-8'))
+        self.memoize(obj)
+        return None
+
+
+def _dumps_as_mxnet(obj):
+    buf = io.BytesIO()
+    _MXNetPickler(buf, pickle.DEFAULT_PROTOCOL).dump(obj)
+    return buf.getvalue()
+
+
 class Updater(object):
     """Applies an optimizer for a KVStore: ``updater(index, grad, weight)``
     creates the index's state on first use and updates weight in place."""
@@ -377,8 +411,10 @@ class Updater(object):
         self.aggregate_updates = self.optimizer.aggregate_num > 0
 
     def get_states(self, dump_optimizer=False):
-        """The states pickled (with the optimizer when dump_optimizer)."""
-        return pickle.dumps((self.states, self.optimizer) if dump_optimizer else self.states)
+        """The states pickled (with the optimizer when dump_optimizer), with
+        MXNet 1.x's class names: MXNet's Updater.set_states reads them, and
+        so does this one (pickle.loads alone would look for mxnet)."""
+        return _dumps_as_mxnet((self.states, self.optimizer) if dump_optimizer else self.states)
 
 
 def get_updater(optimizer):
