@@ -4,6 +4,7 @@ dtypes, int and str keys, MXNet's errors, optimizer states, concurrency.
 
 Devices: four GPUs when present, else cpu(0..3) for gpu(0..3).
 """
+import os
 import threading
 
 import numpy as np
@@ -190,6 +191,23 @@ def test_updater_exception_surfaces_at_the_next_wait():
     kv.push(1, mx.nd.ones(3) * 7)
     kv.pull(1, out=out)
     np.testing.assert_array_equal(out.asnumpy(), 7)
+
+
+@pytest.mark.skipif(os.environ.get('MXC_ENGINE_TYPE') == 'naive',
+                    reason="the naive engine runs updaters on the pushing thread")
+def test_an_updater_that_waits_gets_a_clear_error():
+    kv = mx.kv.create('local')
+    kv.init(0, mx.nd.zeros(3))
+
+    def update(key, recv, stored):
+        stored[:] = recv.asnumpy()  # a wait inside the engine
+    kv._set_updater(update)
+    kv.push(0, mx.nd.ones(3))
+    out = mx.nd.zeros(3)
+    kv.pull(0, out=out)
+    with pytest.raises(mx.MXNetError, match="it would wait for itself"):
+        out.asnumpy()
+    mx.nd.waitall()
 
 
 def test_set_optimizer_docstring_example():

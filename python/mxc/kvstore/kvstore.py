@@ -162,6 +162,12 @@ class KVStore(KVStoreBase):
         """Sets the updater: updater(key, recv, stored) merges the pushed sum
         recv into stored (None restores plain assignment).
 
+        It runs on an engine thread, in push order, when the sum is ready;
+        the NDArray ops it calls run after it, before any later pull of the
+        key. It must not wait (asnumpy, wait_to_read, waitall): inside the
+        engine that would wait for itself, and raises MXNetError. An
+        exception fails the update; the next wait on a pulled array raises it.
+
         Examples
         --------
         >>> def update(key, input, stored):
