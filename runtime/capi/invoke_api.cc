@@ -52,7 +52,15 @@ template <class Run>
 void withOutputs(const OpSpec &op, int *numOutputs, mxrtNDArrayHandle **outputs, const char *fn,
                  Run &&run) {
   MXRT_CHECK(numOutputs && outputs, fn, ": num_outputs or outputs is null");
-  std::vector<NDArray> out;
+  // A per-thread vector that keeps its capacity: no allocation per call
+  // (allocations here are costly: the arrays are freed on engine threads).
+  thread_local std::vector<NDArray> scratch;
+  struct Clear {
+    std::vector<NDArray> &v;
+    ~Clear() { v.clear(); }
+  } clear{scratch};
+  std::vector<NDArray> &out = scratch;
+  out.clear();
   if (*outputs) {
     MXRT_CHECK(*numOutputs >= 0, fn, ": negative num_outputs ", *numOutputs);
     out.reserve(size_t(*numOutputs));
