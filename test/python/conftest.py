@@ -1,12 +1,12 @@
 """conftest.py - what every pytest file of mxc shares.
 
-- The installed extension must be the one in the build tree (MXC_BUILD_EXTENSION,
-  set by ctest): a stale editable install is reported, not tested.
+- The installed extension and libmxrt must be the build tree's (ctest sets
+  MXC_BUILD_EXTENSION and MXC_BUILD_RUNTIME): a stale editable install is
+  reported, not tested.
 - `mxnet`: a runner for MXNet 1.9.1 (its own interpreter, MXC_MXNET_PYTHON,
   default /opt/mxnet-venv/bin/python); tests using it skip when it is missing.
 - `gpu`: skips a test when no GPU is present.
 """
-import filecmp
 import glob
 import json
 import os
@@ -22,15 +22,18 @@ MXNET_PYTHON = os.environ.get("MXC_MXNET_PYTHON", "/opt/mxnet-venv/bin/python")
 
 
 def pytest_sessionstart(session):
-    built = os.environ.get("MXC_BUILD_EXTENSION")
-    if not built:
-        return
-    candidates = glob.glob(built)
-    installed = mx._mxc.__file__
-    if candidates and not filecmp.cmp(candidates[0], installed, shallow=False):
-        pytest.exit("the installed mxc extension (%s) is not the one in the build tree (%s): "
-                    "run scripts/build.sh (or pip install --no-build-isolation -e .)"
-                    % (installed, candidates[0]), returncode=2)
+    """Stops when .venv's copies of the extension or of libmxrt differ from
+    the build tree's (ctest sets MXC_BUILD_EXTENSION and MXC_BUILD_RUNTIME)."""
+    package = os.path.dirname(mx._mxc.__file__)
+    for var, installed in (("MXC_BUILD_EXTENSION", mx._mxc.__file__),
+                           ("MXC_BUILD_RUNTIME", os.path.join(package, "libmxrt.so"))):
+        built = glob.glob(os.environ.get(var, ""))
+        # The install copies (stripped, with $ORIGIN RPATH): it must be newer.
+        if built and os.path.exists(installed) and \
+                os.path.getmtime(built[0]) > os.path.getmtime(installed):
+            pytest.exit("the installed %s is not the one in the build tree (%s): run "
+                        "scripts/build.sh (or pip install --no-build-isolation -e .)"
+                        % (installed, built[0]), returncode=2)
 
 
 def _has_mxnet():
