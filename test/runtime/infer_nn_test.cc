@@ -56,15 +56,20 @@ TEST(InferNN, ConvolutionRanksGroupsDilationAndLayouts) {
   EXPECT_EQ(r.out, (Shapes{{1, 16, 32, 32}}));
 
   r = inferShapes("Convolution",
-                  {{"kernel", "(3,3)"}, {"num_filter", "8"}, {"stride", "(2,2)"},
-                   {"dilate", "(2,2)"}, {"num_group", "2"}, {"no_bias", "True"}},
+                  {{"kernel", "(3,3)"},
+                   {"num_filter", "8"},
+                   {"stride", "(2,2)"},
+                   {"dilate", "(2,2)"},
+                   {"num_group", "2"},
+                   {"no_bias", "True"}},
                   {{2, 4, 17, 17}, kUnknown});
   EXPECT_EQ(r.in, (Shapes{{2, 4, 17, 17}, {8, 2, 3, 3}}));
   EXPECT_EQ(r.out, (Shapes{{2, 8, 7, 7}}));
 
-  r = inferShapes("Convolution",
-                  {{"kernel", "(3,3)"}, {"num_filter", "8"}, {"layout", "NHWC"}, {"no_bias", "True"}},
-                  {{2, 10, 10, 4}, kUnknown});
+  r = inferShapes(
+      "Convolution",
+      {{"kernel", "(3,3)"}, {"num_filter", "8"}, {"layout", "NHWC"}, {"no_bias", "True"}},
+      {{2, 10, 10, 4}, kUnknown});
   EXPECT_EQ(r.in, (Shapes{{2, 10, 10, 4}, {8, 3, 3, 4}}));
   EXPECT_EQ(r.out, (Shapes{{2, 8, 8, 8}}));
 
@@ -87,19 +92,20 @@ TEST(InferNN, ConvolutionInfersDataBackwardWhereTheStrideIsOne) {
 }
 
 TEST(InferNN, DeconvolutionPadAdjAndTargetShape) {
-  auto r = inferShapes("Deconvolution",
-                       {{"kernel", "(4,4)"}, {"num_filter", "3"}, {"stride", "(2,2)"}, {"pad", "(1,1)"}},
-                       {{1, 16, 8, 8}, kUnknown});
+  auto r =
+      inferShapes("Deconvolution",
+                  {{"kernel", "(4,4)"}, {"num_filter", "3"}, {"stride", "(2,2)"}, {"pad", "(1,1)"}},
+                  {{1, 16, 8, 8}, kUnknown});
   EXPECT_EQ(r.in, (Shapes{{1, 16, 8, 8}, {16, 3, 4, 4}}));
   EXPECT_EQ(r.out, (Shapes{{1, 3, 16, 16}}));
   r = inferShapes("Deconvolution",
                   {{"kernel", "(3,3)"}, {"num_filter", "3"}, {"stride", "(2,2)"}, {"adj", "(1,1)"}},
                   {{1, 16, 8, 8}, kUnknown});
   EXPECT_EQ(r.out, (Shapes{{1, 3, 18, 18}}));
-  r = inferShapes("Deconvolution",
-                  {{"kernel", "(4,4)"}, {"num_filter", "3"}, {"stride", "(2,2)"},
-                   {"target_shape", "(17,17)"}},
-                  {{1, 16, 8, 8}, kUnknown});
+  r = inferShapes(
+      "Deconvolution",
+      {{"kernel", "(4,4)"}, {"num_filter", "3"}, {"stride", "(2,2)"}, {"target_shape", "(17,17)"}},
+      {{1, 16, 8, 8}, kUnknown});
   EXPECT_EQ(r.out, (Shapes{{1, 3, 17, 17}}));
 }
 
@@ -135,8 +141,11 @@ TEST(InferNN, EmbeddingRnnAndUpSampling) {
   EXPECT_EQ(r.in, (Shapes{{5, 2, 8}, {1664}, {1, 2, 16}, {1, 2, 16}}));
   EXPECT_EQ(r.out, (Shapes{{5, 2, 16}}));
   r = inferShapes("RNN",
-                  {{"mode", "gru"}, {"state_size", "4"}, {"num_layers", "2"},
-                   {"bidirectional", "True"}, {"state_outputs", "True"}},
+                  {{"mode", "gru"},
+                   {"state_size", "4"},
+                   {"num_layers", "2"},
+                   {"bidirectional", "True"},
+                   {"state_outputs", "True"}},
                   {{5, 2, 3}, kUnknown, kUnknown});
   EXPECT_EQ(r.in, (Shapes{{5, 2, 3}, {552}, {4, 2, 4}}));
   EXPECT_EQ(r.out, (Shapes{{5, 2, 8}, {4, 2, 4}}));
@@ -158,9 +167,9 @@ TEST(InferNN, NormalizationParameters) {
   EXPECT_EQ(r.in, (Shapes{{2, 6, 4, 4}, {3}, {3}})); // gamma per group, as MXNet 1.9.1
 
   // float16 data keeps its statistics in float32.
-  auto t = inferTypes("BatchNorm", {},
-                      {DType::Float16, DType::Unknown, DType::Unknown, DType::Unknown,
-                       DType::Unknown});
+  auto t =
+      inferTypes("BatchNorm", {},
+                 {DType::Float16, DType::Unknown, DType::Unknown, DType::Unknown, DType::Unknown});
   EXPECT_EQ(t.in, (Types{DType::Float16, DType::Float32, DType::Float32, DType::Float32,
                          DType::Float32}));
   EXPECT_EQ(t.out[0], DType::Float16);
@@ -185,7 +194,8 @@ TEST(InferNN, DTypeRules) {
   EXPECT_EQ(t.out, (Types{DType::Float16}));
   t = inferTypes("softmax", {{"dtype", "float64"}}, {DType::Float16});
   EXPECT_EQ(t.out, (Types{DType::Float64}));
-  t = inferTypes("mp_sgd_update", {{"lr", "0.1"}}, {DType::Float16, DType::Unknown, DType::Unknown});
+  t = inferTypes("mp_sgd_update", {{"lr", "0.1"}},
+                 {DType::Float16, DType::Unknown, DType::Unknown});
   EXPECT_EQ(t.in, (Types{DType::Float16, DType::Float16, DType::Float32}));
   EXPECT_EQ(t.out, (Types{DType::Float16}));
 }

@@ -88,12 +88,15 @@ TEST(InferOpTable, OutputCountsFollowAttributes) {
   EXPECT_EQ(count("topk", {{"ret_typ", "both"}}), std::pair(2, 2));
   EXPECT_EQ(count("RNN", {{"mode", "lstm"}, {"state_size", "2"}, {"num_layers", "1"}}),
             std::pair(1, 1));
-  EXPECT_EQ(count("RNN", {{"mode", "lstm"}, {"state_size", "2"}, {"num_layers", "1"},
-                          {"state_outputs", "True"}}),
-            std::pair(3, 3));
-  EXPECT_EQ(count("RNN", {{"mode", "gru"}, {"state_size", "2"}, {"num_layers", "1"},
-                          {"state_outputs", "True"}}),
-            std::pair(2, 2));
+  EXPECT_EQ(
+      count(
+          "RNN",
+          {{"mode", "lstm"}, {"state_size", "2"}, {"num_layers", "1"}, {"state_outputs", "True"}}),
+      std::pair(3, 3));
+  EXPECT_EQ(
+      count("RNN",
+            {{"mode", "gru"}, {"state_size", "2"}, {"num_layers", "1"}, {"state_outputs", "True"}}),
+      std::pair(2, 2));
   EXPECT_EQ(count("_split_v2", {{"indices", "()"}, {"sections", "4"}}), std::pair(4, 4));
   EXPECT_EQ(count("_split_v2", {{"indices", "(0, 2, 3)"}}), std::pair(3, 3));
   EXPECT_EQ(count("BatchNorm", {}), std::pair(3, 1));
@@ -109,7 +112,9 @@ TEST(InferOpTable, InputAndOutputNamesFollowAttributes) {
             (Names{"data", "weight"}));
   EXPECT_EQ(inputs("UpSampling", {{"scale", "2"}, {"sample_type", "nearest"}, {"num_args", "2"}}),
             (Names{"arg0", "arg1"}));
-  EXPECT_EQ(inputs("RNN", {{"mode", "lstm"}, {"state_size", "2"}, {"num_layers", "1"},
+  EXPECT_EQ(inputs("RNN", {{"mode", "lstm"},
+                           {"state_size", "2"},
+                           {"num_layers", "1"},
                            {"use_sequence_length", "True"}}),
             (Names{"data", "parameters", "state", "state_cell", "sequence_length"}));
   EXPECT_EQ(inputs("softmax", {{"use_length", "True"}}), (Names{"data", "length"}));
@@ -123,9 +128,11 @@ TEST(InferOpTable, InputAndOutputNamesFollowAttributes) {
   EXPECT_EQ(outputs("SliceChannel", {{"num_outputs", "1"}}), (Names{"output0"}));
   EXPECT_EQ(outputs("SliceChannel", {{"num_outputs", "2"}}), (Names{"output0", "output1"}));
   EXPECT_EQ(outputs("_split_v2", {{"indices", "(0,)"}}), (Names{"output"}));
-  EXPECT_EQ(outputs("RNN", {{"mode", "lstm"}, {"state_size", "2"}, {"num_layers", "1"},
-                            {"state_outputs", "True"}}),
-            (Names{"output", "state_output", "statecell_output"}));
+  EXPECT_EQ(
+      outputs(
+          "RNN",
+          {{"mode", "lstm"}, {"state_size", "2"}, {"num_layers", "1"}, {"state_outputs", "True"}}),
+      (Names{"output", "state_output", "statecell_output"}));
   EXPECT_EQ(outputs("make_loss", {}), (Names{"loss"}));
 }
 
@@ -144,8 +151,8 @@ TEST(InferOpTable, OptionalValuesAndNoneEntries) {
   EXPECT_EQ(parseAttrs("topk", {}).getOptInt("axis"), std::optional<int64_t>(-1));
   EXPECT_EQ(parseAttrs("topk", {{"axis", "None"}}).getOptInt("axis"), std::nullopt);
   // Required, yet None is a value: slice_axis's end.
-  EXPECT_TRUE(parseAttrs("slice_axis", {{"axis", "0"}, {"begin", "0"}, {"end", "None"}})
-                  .isNone("end"));
+  EXPECT_TRUE(
+      parseAttrs("slice_axis", {{"axis", "0"}, {"begin", "0"}, {"end", "None"}}).isNone("end"));
   EXPECT_THROW(parseAttrs("slice_axis", {{"axis", "0"}, {"begin", "0"}}), Error);
   // dtype subsets: _random_uniform takes float types only.
   EXPECT_THROW(parseAttrs("_random_uniform", {{"dtype", "int32"}}), Error);

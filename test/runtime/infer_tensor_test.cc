@@ -76,8 +76,8 @@ TEST(InferTensor, JoiningAndSplitting) {
   // extent is the output's minus the others'.
   auto r = inferShapes("Concat", {{"num_args", "2"}, {"dim", "1"}}, {{2, -1}, {2, 5}}, {{2, 8}});
   EXPECT_EQ(r.in, (Shapes{{2, 3}, {2, 5}}));
-  r = inferShapes("SliceChannel",
-                  {{"num_outputs", "3"}, {"axis", "0"}, {"squeeze_axis", "True"}}, {{3, 4}});
+  r = inferShapes("SliceChannel", {{"num_outputs", "3"}, {"axis", "0"}, {"squeeze_axis", "True"}},
+                  {{3, 4}});
   EXPECT_EQ(r.out, (Shapes{{4}, {4}, {4}}));
   EXPECT_EQ(inferShapes("transpose", {}, {{2, 3, 4}}).out, (Shapes{{4, 3, 2}}));
   EXPECT_EQ(inferShapes("expand_dims", {{"axis", "-1"}}, {{2, 3}}).out, (Shapes{{2, 3, 1}}));
@@ -122,10 +122,10 @@ TEST(InferTensor, MatrixProducts) {
 }
 
 TEST(InferTensor, SourcesTakeShapeAndDTypeFromAttributes) {
-  EXPECT_EQ(inferShapes("_arange", {{"start", "0"}, {"stop", "5"}, {"step", "2"}, {"repeat", "2"}},
-                        {})
-                .out,
-            (Shapes{{6}}));
+  EXPECT_EQ(
+      inferShapes("_arange", {{"start", "0"}, {"stop", "5"}, {"step", "2"}, {"repeat", "2"}}, {})
+          .out,
+      (Shapes{{6}}));
   EXPECT_EQ(inferShapes("_eye", {{"N", "2"}, {"M", "3"}, {"k", "1"}}, {}).out, (Shapes{{2, 3}}));
   EXPECT_EQ(inferShapes("_sample_normal", {{"shape", "(3,)"}}, {{2}, {2}}).out, (Shapes{{2, 3}}));
   EXPECT_EQ(inferTypes("_random_uniform", {{"shape", "(2,)"}}, {}).out, (Types{DType::Float32}));
@@ -133,8 +133,9 @@ TEST(InferTensor, SourcesTakeShapeAndDTypeFromAttributes) {
             (Types{DType::Int32}));
   EXPECT_EQ(inferTypes("shape_array", {}, {DType::Float16}).out, (Types{DType::Int64}));
   EXPECT_EQ(inferTypes("Cast", {{"dtype", "int32"}}, {DType::Float32}).out, (Types{DType::Int32}));
-  EXPECT_EQ(inferTypes("amp_multicast", {{"num_outputs", "2"}}, {DType::Float16, DType::Float32}).out,
-            (Types{DType::Float32, DType::Float32}));
+  EXPECT_EQ(
+      inferTypes("amp_multicast", {{"num_outputs", "2"}}, {DType::Float16, DType::Float32}).out,
+      (Types{DType::Float32, DType::Float32}));
 }
 
 TEST(InferTensor, OptimizerStatesFollowTheWeight) {

@@ -74,8 +74,8 @@ inline Inferred<TShape> inferShapes(std::string_view op, const KV &kv, std::vect
 
 inline Inferred<DType> inferTypes(std::string_view op, const KV &kv, std::vector<DType> in,
                                   std::vector<DType> givenOut = {}) {
-  return runInference<DType>(op, kv, std::move(in), std::move(givenOut), DType::Unknown,
-                             runTypeFn, [](const DType &t) { return t != DType::Unknown; });
+  return runInference<DType>(op, kv, std::move(in), std::move(givenOut), DType::Unknown, runTypeFn,
+                             [](const DType &t) { return t != DType::Unknown; });
 }
 
 /// An unknown shape, for readability.

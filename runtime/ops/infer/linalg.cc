@@ -74,15 +74,15 @@ bool batchDotShape(const Attrs &attrs, Shapes &in, Shapes &out) {
   bool ta = attrs.getBool("transpose_a"), tb = attrs.getBool("transpose_b");
   int nd = lhs.ndim();
   if (nd < 3 || rhs.ndim() != nd)
-    throw ShapeError(str("batch_dot currently only support N-D*N-D array", bracket(lhs),
-                         " v.s. ", bracket(rhs)));
+    throw ShapeError(str("batch_dot currently only support N-D*N-D array", bracket(lhs), " v.s. ",
+                         bracket(rhs)));
   auto where = [&] {
     return str(bracket(lhs), " X ", bracket(rhs), " trans_a=", int(ta), " trans_b=", int(tb));
   };
   for (int i = 0; i < nd - 2; ++i)
     if (lhs[i] != rhs[i])
-      throw ShapeError(str("batch_dot shape error (the leading batch dimensions must be equal): ",
-                           where()));
+      throw ShapeError(
+          str("batch_dot shape error (the leading batch dimensions must be equal): ", where()));
   int64_t m = ta ? lhs[nd - 1] : lhs[nd - 2], lk = ta ? lhs[nd - 2] : lhs[nd - 1];
   int64_t n = tb ? rhs[nd - 2] : rhs[nd - 1], rk = tb ? rhs[nd - 1] : rhs[nd - 2];
   if (known(lk) && lk != rk) // MXNet skips the check only for an unknown lhs extent
@@ -307,10 +307,12 @@ bool diagTrianShape(const Attrs &attrs, Shapes &in, Shapes &out) {
     d.push_back(a[nd - 1] + offset);
   } else {
     int64_t n = a[nd - 1];
-    int64_t m = int64_t(std::floor(0.5 + (std::sqrt(8.0 * double(n) + 1) - 1.0) * 0.5));
-    if (m * (m + 1) / 2 != n)
-      throw ShapeError("Input tensor of maketrian has an invalid dimension for the last axis.",
-                       0, false);
+    // An unknown n fails here as in MXNet (whose square root is then NaN).
+    int64_t m =
+        known(n) ? int64_t(std::floor(0.5 + (std::sqrt(8.0 * double(n) + 1) - 1.0) * 0.5)) : -1;
+    if (!known(n) || m * (m + 1) / 2 != n)
+      throw ShapeError("Input tensor of maketrian has an invalid dimension for the last axis.", 0,
+                       false);
     d.push_back(m + offset);
     d.push_back(m + offset);
   }
@@ -340,12 +342,10 @@ const struct Registrations {
     Register("khatri_rao", khatriRaoShape);
     Register("_linalg_gemm", gemmShape);
     Register("_linalg_gemm2", gemmShape);
-    Register("_linalg_potrf", [](const Attrs &, Shapes &in, Shapes &out) {
-      return unifyAll(in, out);
-    });
-    Register("_linalg_potri", [](const Attrs &, Shapes &in, Shapes &out) {
-      return unifyAll(in, out);
-    });
+    Register("_linalg_potrf",
+             [](const Attrs &, Shapes &in, Shapes &out) { return unifyAll(in, out); });
+    Register("_linalg_potri",
+             [](const Attrs &, Shapes &in, Shapes &out) { return unifyAll(in, out); });
     Register("_linalg_trmm", triangularShape);
     Register("_linalg_trsm", triangularShape);
     Register("_linalg_sumlogdiag", sumlogdiagShape);
@@ -355,8 +355,8 @@ const struct Registrations {
     Register("_linalg_det", detShape, linalgType);
     Register("_linalg_slogdet", detShape, linalgType);
     Register("_linalg_syevd", syevdShape);
-    for (std::string_view op : {"_linalg_extractdiag", "_linalg_makediag",
-                                "_linalg_extracttrian", "_linalg_maketrian"})
+    for (std::string_view op :
+         {"_linalg_extractdiag", "_linalg_makediag", "_linalg_extracttrian", "_linalg_maketrian"})
       Register(op, diagTrianShape);
   }
 } kRegistrations;

@@ -21,15 +21,12 @@ struct UpdateSpec {
 };
 
 constexpr UpdateSpec kSpecs[] = {
-    {"sgd_update", 2, 2},          {"sgd_mom_update", 3, 3},
-    {"nag_mom_update", 3, 3},      {"adam_update", 4, 4},
-    {"rmsprop_update", 3, 3},      {"rmspropalex_update", 5, 5},
-    {"ftrl_update", 4, 4},         {"ftml_update", 5, 5},
-    {"signsgd_update", 2, 2},      {"signum_update", 3, 3},
-    {"lamb_update_phase1", 4, 4},  {"mp_sgd_update", 3, 2},
-    {"mp_sgd_mom_update", 4, 2},   {"mp_nag_mom_update", 4, 2},
-    {"mp_lamb_update_phase1", 5, 2}, {"_adamw_update", 4, 4},
-    {"_mp_adamw_update", 2, 2},
+    {"sgd_update", 2, 2},        {"sgd_mom_update", 3, 3},     {"nag_mom_update", 3, 3},
+    {"adam_update", 4, 4},       {"rmsprop_update", 3, 3},     {"rmspropalex_update", 5, 5},
+    {"ftrl_update", 4, 4},       {"ftml_update", 5, 5},        {"signsgd_update", 2, 2},
+    {"signum_update", 3, 3},     {"lamb_update_phase1", 4, 4}, {"mp_sgd_update", 3, 2},
+    {"mp_sgd_mom_update", 4, 2}, {"mp_nag_mom_update", 4, 2},  {"mp_lamb_update_phase1", 5, 2},
+    {"_adamw_update", 4, 4},     {"_mp_adamw_update", 2, 2},
 };
 
 const UpdateSpec &specOf(const Attrs &attrs) {
@@ -112,9 +109,8 @@ const struct Registrations {
   Registrations() {
     for (const UpdateSpec &s : kSpecs)
       Register(s.op, updateShape, s.op == "mp_lamb_update_phase1" ? mpLambPhase1Type : updateType);
-    Register("lamb_update_phase2", lambPhase2Shape, [](const Attrs &, Types &in, Types &out) {
-      return unifyAll(in, out);
-    });
+    Register("lamb_update_phase2", lambPhase2Shape,
+             [](const Attrs &, Types &in, Types &out) { return unifyAll(in, out); });
     Register("mp_lamb_update_phase2", lambPhase2Shape, lambPhase2Type);
     Register("all_finite", allFiniteShape, allFiniteType);
   }

@@ -74,9 +74,9 @@ bool randomType(const Attrs &attrs, Types &, Types &out) {
   DType t = out[0];
   if (t != DType::Unknown) {
     if (want != DType::Unknown && want != t)
-      throw ShapeError(str("Output type does not match requested type: ", dtypeName(t), " vs ",
-                           dtypeName(want)),
-                       0, true);
+      throw ShapeError(
+          str("Output type does not match requested type: ", dtypeName(t), " vs ", dtypeName(want)),
+          0, true);
   } else {
     t = want != DType::Unknown ? want : integer ? DType::Int32 : DType::Float32;
   }
@@ -158,14 +158,24 @@ bool multinomialType(const Attrs &attrs, Types &in, Types &out) {
 }
 
 constexpr std::string_view kRandom[] = {
-    "_random_uniform", "_random_normal", "_random_randint", "_random_exponential",
-    "_random_gamma", "_random_poisson", "_random_negative_binomial",
+    "_random_uniform",
+    "_random_normal",
+    "_random_randint",
+    "_random_exponential",
+    "_random_gamma",
+    "_random_poisson",
+    "_random_negative_binomial",
     "_random_generalized_negative_binomial",
 };
 
 constexpr std::string_view kSample[] = {
-    "_sample_uniform", "_sample_normal", "_sample_gamma", "_sample_exponential",
-    "_sample_poisson", "_sample_negative_binomial", "_sample_generalized_negative_binomial",
+    "_sample_uniform",
+    "_sample_normal",
+    "_sample_gamma",
+    "_sample_exponential",
+    "_sample_poisson",
+    "_sample_negative_binomial",
+    "_sample_generalized_negative_binomial",
 };
 
 const struct Registrations {
