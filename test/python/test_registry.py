@@ -86,3 +86,13 @@ def test_argument_errors():
         mx.nd.FullyConnected(mx.nd.ones((2, 3)), mx.nd.ones((4, 3)), num_hidden=5, no_bias=True)
     with pytest.raises(mx.MXNetError, match="float16.*float32|float32.*float16"):
         mx.nd.elemwise_add(mx.nd.ones(2), mx.nd.ones(2, dtype='float16'))
+
+
+def test_attr_string_is_what_invoke_sends():
+    a = mx.nd.array(np.arange(12).reshape(3, 4))
+    for axis in [(0, 1), 1, None, [1], -1]:
+        np.testing.assert_array_equal(
+            mx.nd.sum(a, axis=axis, keepdims=True).asnumpy(),
+            mx.nd.sum(a, axis=_registry.attr_string(axis),
+                      keepdims=_registry.attr_string(True)).asnumpy())
+    assert _registry.attr_string(0.9) == "0.9" and _registry.attr_string(None) == "None"
