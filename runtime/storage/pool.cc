@@ -5,7 +5,6 @@
 
 #include <bit>
 #include <cstdlib>
-#include <sys/mman.h>
 #include <sys/sysinfo.h>
 
 namespace mxrt::storage {
@@ -42,17 +41,7 @@ public:
     if (limit_ && bytes > limit_)
       return nullptr;
     void *p = nullptr;
-    if (posix_memalign(&p, kAlign, bytes) != 0)
-      return nullptr;
-    // Large blocks ask for transparent huge pages, as NumPy does (>= 4 MiB):
-    // copies between a large array and a fresh NumPy array otherwise run at
-    // half speed, walking two sets of 4 KiB page tables. Advice only.
-    if (bytes >= (size_t(1) << 22)) {
-      uintptr_t begin = (reinterpret_cast<uintptr_t>(p) + 4095) & ~uintptr_t(4095);
-      uintptr_t end = reinterpret_cast<uintptr_t>(p) + bytes;
-      madvise(reinterpret_cast<void *>(begin), end - begin, MADV_HUGEPAGE);
-    }
-    return p;
+    return posix_memalign(&p, kAlign, bytes) == 0 ? p : nullptr;
   }
   void deallocate(void *ptr, size_t) override { std::free(ptr); }
 
