@@ -96,3 +96,17 @@ def test_attr_string_is_what_invoke_sends():
             mx.nd.sum(a, axis=_registry.attr_string(axis),
                       keepdims=_registry.attr_string(True)).asnumpy())
     assert _registry.attr_string(0.9) == "0.9" and _registry.attr_string(None) == "None"
+
+
+def test_parsed_attributes_are_reusable():
+    op = mx._mxc.find_op("Activation")
+    attrs = mx._mxc.parse_attrs(op, ["act_type"], ["relu"])
+    x = mx.nd.array([-1, 2])
+    for _ in range(3):
+        np.testing.assert_array_equal(mx._mxc.invoke_attrs(attrs, [x]).asnumpy(), [0, 2])
+    out = mx.nd.zeros(2)
+    assert mx._mxc.invoke_attrs(attrs, [x], out=out) is out
+    with pytest.raises(mx.MXNetError, match="act_type"):
+        mx._mxc.parse_attrs(op, ["act_type"], ["bogus"])
+    with pytest.raises(mx.MXNetError, match="no operator named 'nope'"):
+        mx._mxc.find_op("nope")
