@@ -39,8 +39,8 @@ std::string slotOf(const Attrs &attrs, const Error &e) {
   if (!se || se->index < 0)
     return {};
   std::vector<std::string> names = se->output ? listOutputNames(attrs) : listInputNames(attrs);
-  std::string name = size_t(se->index) < names.size() ? names[size_t(se->index)]
-                                                      : str("#", se->index);
+  std::string name =
+      size_t(se->index) < names.size() ? names[size_t(se->index)] : str("#", se->index);
   return str(se->output ? "output '" : "input '", name, "': ");
 }
 
