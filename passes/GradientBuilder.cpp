@@ -116,7 +116,9 @@ Value GradBuilder::create(std::string_view name, ValueRange operands, ArrayRef<G
 
 //===--- Shapes ----------------------------------------------------------===//
 
-ArrayRef<int64_t> GradBuilder::shape(Value v) { return cast<RankedTensorType>(v.getType()).getShape(); }
+ArrayRef<int64_t> GradBuilder::shape(Value v) {
+  return cast<RankedTensorType>(v.getType()).getShape();
+}
 
 int64_t GradBuilder::numel(Value v) {
   int64_t n = 1;

@@ -43,9 +43,12 @@ std::optional<GradReq> mlir::mx::parseGradReq(StringRef text) {
 
 StringRef mlir::mx::gradReqName(GradReq req) {
   switch (req) {
-  case GradReq::Null: return "null";
-  case GradReq::Write: return "write";
-  case GradReq::Add: return "add";
+  case GradReq::Null:
+    return "null";
+  case GradReq::Write:
+    return "write";
+  case GradReq::Add:
+    return "add";
   }
   return "null";
 }
@@ -169,13 +172,14 @@ Value Differentiator::gradientOf(Value v, Location loc) {
   if (terms.size() > 1) {
     // MXNet aggregates with ElementWiseSum; two terms are a plain add.
     std::string node = isa<OpResult>(v) ? getNodeName(v.getDefiningOp()) : "";
-    Location sumLoc = NameLoc::get(builder.getStringAttr((node.empty() ? "arg" : node) + "_grad_sum"), loc);
+    Location sumLoc =
+        NameLoc::get(builder.getStringAttr((node.empty() ? "arg" : node) + "_grad_sum"), loc);
     Operation *sum =
         terms.size() == 2
             ? createBackwardOp(sumLoc, "mx.elemwise_add", terms, v.getType())
             : createBackwardOp(sumLoc, "mx.add_n", terms, v.getType(),
-                               {builder.getNamedAttr("num_args", builder.getI64IntegerAttr(
-                                                                     int64_t(terms.size())))});
+                               {builder.getNamedAttr(
+                                   "num_args", builder.getI64IntegerAttr(int64_t(terms.size())))});
     terms.assign({sum->getResult(0)});
   }
   return terms.front();
@@ -277,12 +281,14 @@ FailureOr<GradientResult> Differentiator::run() {
     }
     if (!takesHeadGrad(value))
       continue;
-    std::string name = isa<BlockArgument>(value)
-                           ? getArgName(iface, cast<BlockArgument>(value).getArgNumber())
-                           : outputName(value.getDefiningOp(), cast<OpResult>(value).getResultNumber());
+    std::string name =
+        isa<BlockArgument>(value)
+            ? getArgName(iface, cast<BlockArgument>(value).getArgNumber())
+            : outputName(value.getDefiningOp(), cast<OpResult>(value).getResultNumber());
     unsigned index = func.getNumArguments();
     SmallVector<NamedAttribute> attrs{
-        NamedAttribute(StringAttr::get(ctx, kArgNameAttr), StringAttr::get(ctx, name + "_head_grad")),
+        NamedAttribute(StringAttr::get(ctx, kArgNameAttr),
+                       StringAttr::get(ctx, name + "_head_grad")),
         NamedAttribute(StringAttr::get(ctx, kHeadGradAttr),
                        IntegerAttr::get(IntegerType::get(ctx, 64), int64_t(i)))};
     func.insertArgument(index, value.getType(), DictionaryAttr::get(ctx, attrs), value.getLoc());
@@ -315,8 +321,8 @@ FailureOr<GradientResult> Differentiator::run() {
       // No gradient reaches the argument: MXNet writes zeros.
       auto type = cast<RankedTensorType>(arg.getType());
       grad = createBackwardOp(
-                 NameLoc::get(builder.getStringAttr(name + "_zero_grad"), arg.getLoc()), "mx._zeros",
-                 {}, type,
+                 NameLoc::get(builder.getStringAttr(name + "_zero_grad"), arg.getLoc()),
+                 "mx._zeros", {}, type,
                  {builder.getNamedAttr("shape", builder.getDenseI64ArrayAttr(type.getShape())),
                   builder.getNamedAttr("dtype", builder.getStringAttr(mxrt::dtypeName(
                                                     getDType(type.getElementType()))))})
@@ -330,9 +336,10 @@ FailureOr<GradientResult> Differentiator::run() {
       func.insertArgument(index, arg.getType(), DictionaryAttr::get(ctx, attrs), arg.getLoc());
       Value incoming = func.getArgument(index);
       if (grad) {
-        grad = createBackwardOp(NameLoc::get(builder.getStringAttr(name + "_grad_add"), arg.getLoc()),
-                                "mx.elemwise_add", {incoming, grad}, arg.getType())
-                   ->getResult(0);
+        grad =
+            createBackwardOp(NameLoc::get(builder.getStringAttr(name + "_grad_add"), arg.getLoc()),
+                             "mx.elemwise_add", {incoming, grad}, arg.getType())
+                ->getResult(0);
       } else {
         grad = incoming;
       }
@@ -341,9 +348,10 @@ FailureOr<GradientResult> Differentiator::run() {
     // gradient passed through) or a value already returned gets a copy, as
     // each gradient array is written separately.
     if (isa<BlockArgument>(grad) || llvm::is_contained(results, grad))
-      grad = createBackwardOp(NameLoc::get(builder.getStringAttr(name + "_grad_copy"), arg.getLoc()),
-                              "mx._copy", {grad}, grad.getType())
-                 ->getResult(0);
+      grad =
+          createBackwardOp(NameLoc::get(builder.getStringAttr(name + "_grad_copy"), arg.getLoc()),
+                           "mx._copy", {grad}, grad.getType())
+              ->getResult(0);
     results.push_back(grad);
     resultAttrs.push_back(DictionaryAttr::get(
         ctx, {NamedAttribute(StringAttr::get(ctx, kGradOfAttr), StringAttr::get(ctx, name)),
@@ -360,6 +368,7 @@ FailureOr<GradientResult> Differentiator::run() {
 
 } // namespace
 
-FailureOr<GradientResult> mlir::mx::buildGradient(func::FuncOp func, const GradientOptions &options) {
+FailureOr<GradientResult> mlir::mx::buildGradient(func::FuncOp func,
+                                                  const GradientOptions &options) {
   return Differentiator(func, options).run();
 }

@@ -40,9 +40,7 @@ Value sq(GradBuilder &g, Value v) { return g.unary("square", v); }
 double scalarAttr(GradBuilder &g) { return g.attrs().getFloat("scalar"); }
 
 /// 1 where `cmp`(v, s) holds, else 0 (comparisons keep the dtype).
-Value mask(GradBuilder &g, std::string_view cmp, Value v, double s) {
-  return g.scalar(cmp, v, s);
-}
+Value mask(GradBuilder &g, std::string_view cmp, Value v, double s) { return g.scalar(cmp, v, s); }
 
 //===--- Activation and LeakyReLU ------------------------------------------===//
 
@@ -96,7 +94,8 @@ void leakyRelu(GradBuilder &g, ArrayRef<Value> dOut, MutableArrayRef<Value> dIn)
     deriv = g.add(g.mulScalar(pos, lambda), g.mul(neg, g.addScalar(y(g), lambda * alpha)));
   } else if (act == "gelu") {
     // 0.5 (1 + erf(x / sqrt 2)) + x exp(-x^2 / 2) / sqrt(2 pi)
-    Value cdf = g.mulScalar(g.addScalar(g.unary("erf", g.mulScalar(x(g), std::numbers::sqrt2 / 2)), 1), 0.5);
+    Value cdf = g.mulScalar(
+        g.addScalar(g.unary("erf", g.mulScalar(x(g), std::numbers::sqrt2 / 2)), 1), 0.5);
     Value pdf = g.mulScalar(g.unary("exp", g.mulScalar(sq(g, x(g)), -0.5)),
                             1 / std::sqrt(2 * std::numbers::pi));
     deriv = g.add(cdf, g.mul(x(g), pdf));
@@ -118,7 +117,9 @@ struct Partials {
 };
 
 /// dy * f for same-shape operands or broadcast ones.
-Value times(GradBuilder &g, bool bc, Value dy, Value f) { return bc ? g.bcast("mul", dy, f) : g.mul(dy, f); }
+Value times(GradBuilder &g, bool bc, Value dy, Value f) {
+  return bc ? g.bcast("mul", dy, f) : g.mul(dy, f);
+}
 
 Partials binaryPartials(GradBuilder &g, std::string_view op, bool bc, Value dy) {
   Value l = g.in(0), r = g.in(1), out = g.out(0);
@@ -236,7 +237,8 @@ const GradRule kRules[] = {
     {"gamma", GradKind::Undefined, nullptr, "needs digamma, which no mx op computes yet"},
     {"gammaln", GradKind::Undefined, nullptr, "needs digamma, which no mx op computes yet"},
     {"hard_sigmoid", GradKind::Rule, chain<[](GradBuilder &g) {
-       Value inside = g.mul(mask(g, "_greater_scalar", y(g), 0), mask(g, "_lesser_scalar", y(g), 1));
+       Value inside =
+           g.mul(mask(g, "_greater_scalar", y(g), 0), mask(g, "_lesser_scalar", y(g), 1));
        return g.mulScalar(inside, g.attrs().getFloat("alpha"));
      }>},
     {"log", GradKind::Rule, chain<[](GradBuilder &g) { return g.unary("reciprocal", x(g)); }>},
@@ -253,7 +255,8 @@ const GradRule kRules[] = {
     {"rcbrt", GradKind::Rule,
      chain<[](GradBuilder &g) { return g.mulScalar(g.div(y(g), x(g)), -1.0 / 3); }>},
     {"reciprocal", GradKind::Rule, chain<[](GradBuilder &g) { return g.neg(sq(g, y(g))); }>},
-    {"relu", GradKind::Rule, chain<[](GradBuilder &g) { return mask(g, "_greater_scalar", y(g), 0); }>},
+    {"relu", GradKind::Rule,
+     chain<[](GradBuilder &g) { return mask(g, "_greater_scalar", y(g), 0); }>},
     {"rsqrt", GradKind::Rule,
      chain<[](GradBuilder &g) { return g.mulScalar(g.powScalar(y(g), 3), -0.5); }>},
     {"sigmoid", GradKind::Rule,
@@ -297,19 +300,18 @@ const GradRule kRules[] = {
      [](GradBuilder &g, ArrayRef<Value> dOut, MutableArrayRef<Value> dIn) {
        dIn[0] = g.mulScalar(dOut[0], 1 / scalarAttr(g));
      }},
-    {"_rdiv_scalar", GradKind::Rule, chain<[](GradBuilder &g) { return g.neg(g.div(y(g), x(g))); }>},
+    {"_rdiv_scalar", GradKind::Rule,
+     chain<[](GradBuilder &g) { return g.neg(g.div(y(g), x(g))); }>},
     {"_power_scalar", GradKind::Rule, chain<[](GradBuilder &g) {
        double s = scalarAttr(g);
        return g.mulScalar(g.powScalar(x(g), s - 1), s);
      }>},
     {"_rpower_scalar", GradKind::Rule,
      chain<[](GradBuilder &g) { return g.mulScalar(y(g), std::log(scalarAttr(g))); }>},
-    {"_maximum_scalar", GradKind::Rule, chain<[](GradBuilder &g) {
-       return mask(g, "_greater_equal_scalar", x(g), scalarAttr(g));
-     }>},
-    {"_minimum_scalar", GradKind::Rule, chain<[](GradBuilder &g) {
-       return mask(g, "_lesser_equal_scalar", x(g), scalarAttr(g));
-     }>},
+    {"_maximum_scalar", GradKind::Rule,
+     chain<[](GradBuilder &g) { return mask(g, "_greater_equal_scalar", x(g), scalarAttr(g)); }>},
+    {"_minimum_scalar", GradKind::Rule,
+     chain<[](GradBuilder &g) { return mask(g, "_lesser_equal_scalar", x(g), scalarAttr(g)); }>},
     {"_hypot_scalar", GradKind::Rule, chain<[](GradBuilder &g) { return g.div(x(g), y(g)); }>},
     {"_mod_scalar", GradKind::Rule, identity},
     {"_rmod_scalar", GradKind::Rule, chain<[](GradBuilder &g) {

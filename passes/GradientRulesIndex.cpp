@@ -65,7 +65,8 @@ void take(GradBuilder &g, ArrayRef<Value> dOut, MutableArrayRef<Value> dIn) {
 
 /// one_hot(index, extent) with the class axis moved to `axis` of a rank-
 /// `rank` result (one_hot appends it last).
-Value hotAlong(GradBuilder &g, Value index, int64_t extent, int64_t axis, int64_t rank, Value like) {
+Value hotAlong(GradBuilder &g, Value index, int64_t extent, int64_t axis, int64_t rank,
+               Value like) {
   Value hot = g.create("one_hot", {index}, {{"depth", extent}, {"dtype", S::dtypeName(like)}});
   Dims perm;
   for (int64_t i = 0; i < rank; ++i)
@@ -103,7 +104,8 @@ void batchTake(GradBuilder &g, ArrayRef<Value> dOut, MutableArrayRef<Value> dIn)
   Value a = g.in(0);
   ArrayRef<int64_t> as = S::shape(a);
   int64_t n = as[0], m = S::numel(a) / n;
-  Value hot = g.create("one_hot", {g.reshape(g.in(1), {n})}, {{"depth", m}, {"dtype", S::dtypeName(a)}});
+  Value hot =
+      g.create("one_hot", {g.reshape(g.in(1), {n})}, {{"depth", m}, {"dtype", S::dtypeName(a)}});
   dIn[0] = g.reshape(g.bcast("mul", hot, g.reshape(dOut[0], {n, 1})), as);
 }
 

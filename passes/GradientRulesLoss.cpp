@@ -27,8 +27,9 @@ Dims dimsOf(ArrayRef<int64_t> a) { return Dims(a.begin(), a.end()); }
 
 /// A constant-filled tensor of v's shape and dtype.
 Value filled(GradBuilder &g, Value like, double value) {
-  return g.create("_full", {},
-                  {{"shape", dimsOf(S::shape(like))}, {"value", value}, {"dtype", S::dtypeName(like)}});
+  return g.create(
+      "_full", {},
+      {{"shape", dimsOf(S::shape(like))}, {"value", value}, {"dtype", S::dtypeName(like)}});
 }
 
 /// grad / max(1, count), count a (1,)-shaped tensor.
@@ -85,7 +86,8 @@ void softmaxOutput(GradBuilder &g, ArrayRef<Value> dOut, MutableArrayRef<Value> 
     grad = g.sub(g.reshape(p, view), hot);
     double ignore = a.getFloat("ignore_label");
     if (a.getBool("use_ignore"))
-      grad = g.bcast("mul", grad, g.reshape(g.scalar("_not_equal_scalar", labels, ignore), keepView));
+      grad =
+          g.bcast("mul", grad, g.reshape(g.scalar("_not_equal_scalar", labels, ignore), keepView));
     const std::string &norm = a.getStr("normalization");
     if (norm == "valid") {
       grad = divideByCount(g, g.mulScalar(grad, scale),
@@ -135,7 +137,8 @@ void svmOutput(GradBuilder &g, ArrayRef<Value>, MutableArrayRef<Value> dIn) {
   // j != y: (x > -margin) (L1) or 2 relu(margin + x) (L2); times the
   // regularization coefficient.
   Value x = g.in(0);
-  double margin = g.attrs().getFloat("margin"), coef = g.attrs().getFloat("regularization_coefficient");
+  double margin = g.attrs().getFloat("margin"),
+         coef = g.attrs().getFloat("regularization_coefficient");
   int64_t k = S::shape(x)[1];
   Value hot = g.create("one_hot", {g.reshape(g.in(1), {S::shape(x)[0]})},
                        {{"depth", k}, {"dtype", S::dtypeName(x)}});
@@ -202,7 +205,8 @@ void softmaxCrossEntropy(GradBuilder &g, ArrayRef<Value> dOut, MutableArrayRef<V
     return;
   Value x = g.in(0);
   Value p = g.create("softmax", {x}, {{"axis", int64_t(-1)}});
-  Value hot = g.create("one_hot", {g.in(1)}, {{"depth", S::shape(x)[1]}, {"dtype", S::dtypeName(x)}});
+  Value hot =
+      g.create("one_hot", {g.in(1)}, {{"depth", S::shape(x)[1]}, {"dtype", S::dtypeName(x)}});
   dIn[0] = g.bcast("mul", g.sub(p, hot), g.reshape(dOut[0], {1, 1}));
 }
 
@@ -223,7 +227,9 @@ const GradRule kRules[] = {
     {"SVMOutput", GradKind::Rule, svmOutput},
     {"MakeLoss", GradKind::Rule, makeLoss},
     {"make_loss", GradKind::Rule,
-     [](GradBuilder &g, ArrayRef<Value>, MutableArrayRef<Value> dIn) { dIn[0] = filled(g, g.in(0), 1); }},
+     [](GradBuilder &g, ArrayRef<Value>, MutableArrayRef<Value> dIn) {
+       dIn[0] = filled(g, g.in(0), 1);
+     }},
     {"softmax", GradKind::Rule, softmax},
     {"softmin", GradKind::Rule, softmax},
     {"log_softmax", GradKind::Rule, logSoftmax},

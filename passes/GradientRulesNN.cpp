@@ -176,8 +176,8 @@ Dims deconvPad(GradBuilder &g, const Window &win) {
   ArrayRef<int64_t> xs = S::shape(g.in(0));
   Dims pad;
   for (size_t i = 0; i < win.kernel.size(); ++i) {
-    int64_t total = win.stride[i] * (xs[i + 2] - 1) + win.dilate[i] * (win.kernel[i] - 1) + 1 -
-                    target[i];
+    int64_t total =
+        win.stride[i] * (xs[i + 2] - 1) + win.dilate[i] * (win.kernel[i] - 1) + 1 - target[i];
     pad.push_back((total + 1) / 2);
   }
   return pad;
@@ -311,7 +311,9 @@ void batchNorm(GradBuilder &g, ArrayRef<Value> dOut, MutableArrayRef<Value> dIn)
 /// dx of a normalization over `axes` (keepdims statistics), given xhat and
 /// dxhat = dy * gamma: (dxhat - mean(dxhat) - xhat mean(dxhat xhat)) / std.
 Value normalizedGrad(GradBuilder &g, Value xhat, Value dxhat, Value stdB, const Dims &axes) {
-  auto meanOver = [&](Value v) { return g.create("mean", {v}, {{"axis", axes}, {"keepdims", true}}); };
+  auto meanOver = [&](Value v) {
+    return g.create("mean", {v}, {{"axis", axes}, {"keepdims", true}});
+  };
   Value t = g.bcast("sub", dxhat, meanOver(dxhat));
   t = g.sub(t, g.bcast("mul", xhat, meanOver(g.mul(dxhat, xhat))));
   return g.bcast("div", t, stdB);
@@ -380,8 +382,11 @@ void l2Normalization(GradBuilder &g, ArrayRef<Value> dOut, MutableArrayRef<Value
   int64_t rank = S::rank(x);
   const std::string &mode = g.attrs().getStr("mode");
   Dims axes = mode == "instance" ? iota(1, rank) : mode == "channel" ? Dims{1} : iota(2, rank);
-  auto sumOver = [&](Value v) { return g.create("sum", {v}, {{"axis", axes}, {"keepdims", true}}); };
-  Value norm = g.unary("sqrt", g.addScalar(sumOver(g.unary("square", x)), g.attrs().getFloat("eps")));
+  auto sumOver = [&](Value v) {
+    return g.create("sum", {v}, {{"axis", axes}, {"keepdims", true}});
+  };
+  Value norm =
+      g.unary("sqrt", g.addScalar(sumOver(g.unary("square", x)), g.attrs().getFloat("eps")));
   // dx = (dy - y sum(dy y)) / norm
   Value t = g.sub(dy, g.bcast("mul", y, sumOver(g.mul(dy, y))));
   dIn[0] = g.bcast("div", t, norm);
@@ -417,7 +422,8 @@ void dropout(GradBuilder &g, ArrayRef<Value> dOut, MutableArrayRef<Value> dIn) {
     return;
   }
   Value mask = g.out(1); // the scaled keep mask (0 or 1 / (1 - p)) the forward drew
-  dIn[0] = S::shape(mask) == S::shape(dOut[0]) ? g.mul(dOut[0], mask) : g.bcast("mul", dOut[0], mask);
+  dIn[0] =
+      S::shape(mask) == S::shape(dOut[0]) ? g.mul(dOut[0], mask) : g.bcast("mul", dOut[0], mask);
 }
 
 const GradRule kRules[] = {

@@ -92,14 +92,10 @@ void momentsGrad(GradBuilder &g, ArrayRef<Value> dOut, MutableArrayRef<Value> dI
 }
 
 const GradRule kRules[] = {
-    {"sum", GradKind::Rule, sumGrad},
-    {"mean", GradKind::Rule, meanGrad},
-    {"prod", GradKind::Rule, prodGrad},
-    {"nansum", GradKind::Rule, nansumGrad},
-    {"nanprod", GradKind::Rule, prodGrad},
-    {"max", GradKind::Rule, extremeGrad},
-    {"min", GradKind::Rule, extremeGrad},
-    {"norm", GradKind::Rule, normGrad},
+    {"sum", GradKind::Rule, sumGrad},         {"mean", GradKind::Rule, meanGrad},
+    {"prod", GradKind::Rule, prodGrad},       {"nansum", GradKind::Rule, nansumGrad},
+    {"nanprod", GradKind::Rule, prodGrad},    {"max", GradKind::Rule, extremeGrad},
+    {"min", GradKind::Rule, extremeGrad},     {"norm", GradKind::Rule, normGrad},
     {"moments", GradKind::Rule, momentsGrad},
 };
 

@@ -139,9 +139,9 @@ void splitGrad(GradBuilder &g, ArrayRef<Value> dOut, MutableArrayRef<Value> dIn)
       continue;
     parts.push_back(dOut[i] ? g.reshape(dOut[i], shape) : g.zeros(shape, S::elementType(g.in(0))));
   }
-  dIn[0] = parts.size() == 1 ? parts.front()
-                             : g.create("Concat", parts,
-                                        {{"num_args", int64_t(parts.size())}, {"dim", axis}});
+  dIn[0] = parts.size() == 1
+               ? parts.front()
+               : g.create("Concat", parts, {{"num_args", int64_t(parts.size())}, {"dim", axis}});
 }
 
 void tileGrad(GradBuilder &g, ArrayRef<Value> dOut, MutableArrayRef<Value> dIn) {
@@ -213,11 +213,8 @@ void diagGrad(GradBuilder &g, ArrayRef<Value> dOut, MutableArrayRef<Value> dIn) 
     dy = g.create("Concat", {dy, g.zeros({along - len}, S::elementType(dy))},
                   {{"num_args", int64_t(2)}, {"dim", int64_t(0)}});
   dy = g.reshape(dy, k >= 0 ? Dims{rows, 1} : Dims{1, cols});
-  Value eye = g.create("_eye", {},
-                       {{"N", rows},
-                        {"M", cols},
-                        {"k", k},
-                        {"dtype", S::dtypeName(g.in(0))}});
+  Value eye =
+      g.create("_eye", {}, {{"N", rows}, {"M", cols}, {"k", k}, {"dtype", S::dtypeName(g.in(0))}});
   dIn[0] = g.bcast("mul", eye, dy);
 }
 
@@ -259,13 +256,10 @@ void sequenceLastGrad(GradBuilder &g, ArrayRef<Value> dOut, MutableArrayRef<Valu
   if (g.attrs().getBool("use_sequence_length"))
     last = g.castLike(g.addScalar(g.in(1), -1), x);
   else
-    last = g.create("_full", {},
-                    {{"shape", Dims{batch}},
-                     {"value", double(steps - 1)},
-                     {"dtype", S::dtypeName(x)}});
-  Value hot = g.create("one_hot", {last},
-                       {{"depth", steps},
-                        {"dtype", S::dtypeName(x)}});
+    last = g.create(
+        "_full", {},
+        {{"shape", Dims{batch}}, {"value", double(steps - 1)}, {"dtype", S::dtypeName(x)}});
+  Value hot = g.create("one_hot", {last}, {{"depth", steps}, {"dtype", S::dtypeName(x)}});
   if (axis == 0)
     hot = g.transpose(hot, {1, 0}); // (T, N)
   Dims hotShape(xs.size(), 1);

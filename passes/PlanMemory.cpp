@@ -51,13 +51,13 @@ struct PlanMemoryPass : mx::impl::MxPlanMemoryBase<PlanMemoryPass> {
                             << " buffers, unplanned " << plan->unplannedBytes << ", peak "
                             << plan->peakBytes << "\n");
     if (stats)
-      emitRemark(func.getLoc())
-          << "mx-plan-memory @" << func.getName() << ": planned " << plan->plannedBytes
-          << " bytes (" << mb(plan->plannedBytes) << " MB) in "
-          << plan->bufferBytes.size() << " buffers; unplanned " << plan->unplannedBytes
-          << " bytes (" << mb(plan->unplannedBytes) << " MB); peak live "
-          << plan->peakBytes << " bytes (" << mb(plan->peakBytes)
-          << " MB); " << plan->numInplace << " in place, " << plan->numReused << " reused";
+      emitRemark(func.getLoc()) << "mx-plan-memory @" << func.getName() << ": planned "
+                                << plan->plannedBytes << " bytes (" << mb(plan->plannedBytes)
+                                << " MB) in " << plan->bufferBytes.size() << " buffers; unplanned "
+                                << plan->unplannedBytes << " bytes (" << mb(plan->unplannedBytes)
+                                << " MB); peak live " << plan->peakBytes << " bytes ("
+                                << mb(plan->peakBytes) << " MB); " << plan->numInplace
+                                << " in place, " << plan->numReused << " reused";
   }
 };
 } // namespace

@@ -91,9 +91,9 @@ FailureOr<MemoryPlan> mlir::mx::planMemory(func::FuncOp func, const PlanPolicy &
       unsigned def = stepOf[op], last = def;
       for (Operation *user : r.getUsers())
         if (user != terminator)
-          last = std::max(last, stepOf.lookup(user->getBlock() == &body
-                                                   ? user
-                                                   : body.findAncestorOpInBlock(*user)));
+          last = std::max(
+              last,
+              stepOf.lookup(user->getBlock() == &body ? user : body.findAncestorOpInBlock(*user)));
       plan.values.push_back(r);
       plan.bytes[r] = bytes;
       plan.liveRange[r] = {def, last};
@@ -198,9 +198,9 @@ void mlir::mx::annotatePlan(func::FuncOp func, const MemoryPlan &plan) {
     for (Value r : op.getResults()) {
       auto it = plan.bufferOf.find(r);
       int64_t slot = it == plan.bufferOf.end() ? -1 : int64_t(it->second);
-      placements.push_back(b.getDictionaryAttr(
-          {b.getNamedAttr("slot", b.getI64IntegerAttr(slot)),
-           b.getNamedAttr("offset", b.getI64IntegerAttr(slot < 0 ? -1 : 0))}));
+      placements.push_back(
+          b.getDictionaryAttr({b.getNamedAttr("slot", b.getI64IntegerAttr(slot)),
+                               b.getNamedAttr("offset", b.getI64IntegerAttr(slot < 0 ? -1 : 0))}));
     }
     op.setAttr(kBufferAttr, b.getArrayAttr(placements));
   }
