@@ -182,8 +182,16 @@ void topk(GradBuilder &g, ArrayRef<Value> dOut, MutableArrayRef<Value> dIn) {
 }
 
 void sort(GradBuilder &g, ArrayRef<Value> dOut, MutableArrayRef<Value> dIn) {
-  if (g.wants(0))
-    sortedGrad(g, g.out(1), dOut[0], dIn);
+  if (!g.wants(0))
+    return;
+  // The order, from argsort (sort's hidden indices output is not written
+  // by every kernel).
+  std::vector<GradAttr> attrs{{"is_ascend", g.attrs().getBool("is_ascend")}};
+  if (std::optional<int64_t> axis = g.attrs().getOptInt("axis"))
+    attrs.push_back({"axis", *axis});
+  else
+    attrs.push_back({"axis", std::monostate()});
+  sortedGrad(g, g.create("argsort", {g.in(0)}, attrs), dOut[0], dIn);
 }
 
 const GradRule kRules[] = {

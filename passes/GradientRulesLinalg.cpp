@@ -172,7 +172,8 @@ void slogdet(GradBuilder &g, ArrayRef<Value> dOut, MutableArrayRef<Value> dIn) {
 
 void sumlogdiag(GradBuilder &g, ArrayRef<Value> dOut, MutableArrayRef<Value> dIn) {
   Value diag = g.create("_linalg_extractdiag", {g.in(0)});
-  Dims shape(S::shape(dOut[0]).begin(), S::shape(dOut[0]).end());
+  ArrayRef<int64_t> as = S::shape(g.in(0));
+  Dims shape(as.begin(), as.end() - 2); // the batch shape (dy is (1,) for one matrix)
   shape.push_back(1);
   dIn[0] = g.create("_linalg_makediag", {g.bcast("div", g.reshape(dOut[0], shape), diag)});
 }
