@@ -124,14 +124,18 @@ def MxPlanMemory : Pass<"mx-plan-memory", "func::FuncOp"> {
   let summary = "Assign buffers to values: liveness-based reuse and in-place ops, as MXNet's PlanMemory";
   let description = [{
     Gives every value an op produces a buffer: a value whose last reader
-    allows it (the op table's in-place pairs) shares its input's buffer;
-    otherwise a buffer freed by a dead value of a close size is reused
-    (best fit), else a new one. Function arguments and returned values are
-    not planned: the caller owns them. In a training graph (after
+    allows it (the op table's in-place pairs) shares its input's buffer,
+    else it starts one. Buffers live from their first value's definition to
+    their last value's last reader, and share memory when their lifetimes
+    do not overlap: placement 'arena' packs them into one slot at offsets
+    (largest first, into the best-fitting gap), placement 'pool' gives each
+    a slot of its own, reusing a freed slot of a close size (MXNet's
+    GraphAllocator, `match-range`). Function arguments and returned values
+    are not planned: the caller owns them. In a training graph (after
     mx-gradient) forward values stay live until their last backward use.
-    Ops get `mx.buffer`, an array of `{slot = s, offset = 0}`, one per result
-    (slot -1 for results not planned); the function gets `mx.plan` with
-    `slots` (the bytes of each buffer, `alignment`-byte aligned) and the
+    Ops get `mx.buffer`, an array of `{slot = s, offset = o}`, one per
+    result (slot -1 for results not planned); the function gets `mx.plan`
+    with `slots` (the bytes of each slot, `alignment`-byte aligned) and the
     statistics: `planned_bytes` (all slots), `unplanned_bytes` (one buffer
     per value) and `peak_bytes` (the most bytes simultaneously live; plans
     without in-place sharing cannot go below it). `stats` prints them as a
@@ -143,7 +147,8 @@ def MxPlanMemory : Pass<"mx-plan-memory", "func::FuncOp"> {
     %1 = "mx.sigmoid"(%0) : (tensor<1024xf32>) -> tensor<1024xf32>
     %2 = "mx.exp"(%1) : (tensor<1024xf32>) -> tensor<1024xf32>
     ```
-    After: `%0` and `%1` both in slot 0 (`mx.buffer`, %1 in place), and `mx.plan = {planned_bytes = 4096, slots = array<i64: 4096>,
+    After: `%0` and `%1` both at offset 0 of slot 0 (`mx.buffer`, %1 in
+    place), and `mx.plan = {planned_bytes = 4096, slots = array<i64: 4096>,
     unplanned_bytes = 8192, ...}`.
   }];
   let options = [
@@ -151,8 +156,10 @@ def MxPlanMemory : Pass<"mx-plan-memory", "func::FuncOp"> {
            "One buffer per value (no reuse, no in-place): for comparison and debugging">,
     Option<"inplace", "inplace", "bool", /*default=*/"true",
            "Let ops run in place where the op table allows it">,
+    Option<"placement", "placement", "std::string", /*default=*/"\"arena\"",
+           "'arena' (one slot, buffers at offsets) or 'pool' (a slot per buffer, MXNet's)">,
     Option<"matchRange", "match-range", "unsigned", /*default=*/"16",
-           "Reuse a free buffer only within this size ratio (MXNet's match_range)">,
+           "Pool placement: reuse a free slot only within this size ratio (MXNet's match_range)">,
     Option<"alignment", "alignment", "unsigned", /*default=*/"64",
            "Byte alignment of every buffer in the arena">,
     Option<"stats", "stats", "bool", /*default=*/"false",

@@ -32,12 +32,16 @@ struct PlanMemoryPass : mx::impl::MxPlanMemoryBase<PlanMemoryPass> {
     func::FuncOp func = getOperation();
     if (func.isExternal())
       return;
-    PlanPolicy policy = defaultPlanPolicy(matchRange, int64_t(alignment));
-    if (disable) {
+    PlanPolicy policy = disable ? unplannedPolicy(int64_t(alignment))
+                                : defaultPlanPolicy(matchRange, int64_t(alignment));
+    if (!inplace)
       policy.allowInplace = nullptr;
-      policy.mayReuse = nullptr;
-    } else if (!inplace) {
-      policy.allowInplace = nullptr;
+    if (placement == "pool") {
+      policy.placement = Placement::Pool;
+    } else if (placement != "arena") {
+      func.emitError() << "mx-plan-memory: placement must be 'arena' or 'pool', got '" << placement
+                       << "'";
+      return signalPassFailure();
     }
     FailureOr<MemoryPlan> plan = planMemory(func, policy);
     if (failed(plan))
@@ -53,7 +57,8 @@ struct PlanMemoryPass : mx::impl::MxPlanMemoryBase<PlanMemoryPass> {
     if (stats)
       emitRemark(func.getLoc()) << "mx-plan-memory @" << func.getName() << ": planned "
                                 << plan->plannedBytes << " bytes (" << mb(plan->plannedBytes)
-                                << " MB) in " << plan->bufferBytes.size() << " buffers; unplanned "
+                                << " MB) in " << plan->buffers.size() << " buffers, "
+                                << plan->slotBytes.size() << " slot(s); unplanned "
                                 << plan->unplannedBytes << " bytes (" << mb(plan->unplannedBytes)
                                 << " MB); peak live " << plan->peakBytes << " bytes ("
                                 << mb(plan->peakBytes) << " MB); " << plan->numInplace

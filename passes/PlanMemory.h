@@ -26,25 +26,45 @@ namespace mlir::mx {
 inline constexpr llvm::StringLiteral kBufferAttr = "mx.buffer";
 inline constexpr llvm::StringLiteral kPlanAttr = "mx.plan";
 
+/// How buffers become memory.
+enum class Placement {
+  /// MXNet's GraphAllocator: each buffer is a slot of its own; a new value
+  /// takes the best-fitting free slot (growing it) or a new one.
+  Pool,
+  /// All buffers in one slot, each at an offset: buffers are packed by
+  /// size, largest first, into the lowest gap no buffer live at the same
+  /// time occupies ("greedy by size"), which comes close to the peak.
+  Arena,
+};
+
 struct PlanPolicy {
   /// May result `result` of `op` take operand `operand`'s buffer once `op`
   /// is the operand's last reader? Null: never (no in-place).
   std::function<bool(Operation *op, unsigned operand, unsigned result)> allowInplace;
-  /// May a value of `bytes` reuse a free buffer of `bufferBytes` (which
-  /// grows to `bytes` if smaller)? Null: never (one buffer per value).
-  std::function<bool(int64_t bytes, int64_t bufferBytes)> mayReuse;
-  /// Every buffer's size and offset are multiples of this (a power of 2).
+  /// Pool placement: may a value of `bytes` reuse a free slot of
+  /// `slotBytes` (which grows to `bytes` if smaller)? Null: never.
+  std::function<bool(int64_t bytes, int64_t slotBytes)> mayReuse;
+  /// Arena placement: may buffers share memory at all (at different
+  /// times)? False gives every buffer its own range.
+  bool packArena = true;
+  Placement placement = Placement::Arena;
+  /// Every slot's size and every offset are multiples of this (a power of 2).
   int64_t alignment = 64;
 };
 
-/// MXNet's defaults: the op table's in-place pairs (InplaceOpInterface),
-/// reuse within a size ratio of `matchRange`.
+/// The defaults: the op table's in-place pairs (InplaceOpInterface), arena
+/// placement; for pool placement, reuse within a size ratio of
+/// `matchRange` (MXNet's match_range).
 PlanPolicy defaultPlanPolicy(unsigned matchRange = 16, int64_t alignment = 64);
+
+/// A policy that plans nothing away: one buffer per value, no in-place.
+PlanPolicy unplannedPolicy(int64_t alignment = 64);
 
 struct MemoryPlan {
   /// Program order of the planned values (op results, in op order).
   SmallVector<Value> values;
-  /// Per planned value: its buffer.
+  /// Per planned value: its buffer. Values in one buffer are an in-place
+  /// chain (pool placement: also values reusing a freed slot).
   llvm::DenseMap<Value, unsigned> bufferOf;
   /// Per planned value: bytes, and the steps (op indices) where it is
   /// defined and last read (defined == last for an unused value).
@@ -52,15 +72,30 @@ struct MemoryPlan {
   llvm::DenseMap<Value, std::pair<unsigned, unsigned>> liveRange;
   /// (operand, result) pairs that share a buffer in place.
   SmallVector<std::pair<Value, Value>> inplace;
-  /// Per buffer: size (aligned) and offset in one arena.
-  SmallVector<int64_t> bufferBytes, bufferOffsets;
-  /// The arena (sum of buffer sizes), one buffer per value (each aligned),
-  /// and the most bytes of planned values live at any op (in-place pairs
-  /// counted twice: the bound for plans without in-place).
+  /// Where each buffer lives: a slot and a byte offset in it.
+  struct Buffer {
+    int64_t bytes = 0;
+    unsigned slot = 0;
+    int64_t offset = 0;
+  };
+  SmallVector<Buffer> buffers;
+  /// Bytes per slot (aligned), and each slot's offset when all slots are
+  /// laid out one after the other (as the reference interpreter does).
+  SmallVector<int64_t> slotBytes, slotOffsets;
+  /// All slots, one buffer per value (each aligned), and the most bytes of
+  /// planned values live at any op (in-place pairs counted twice: the
+  /// bound for plans without in-place).
   int64_t plannedBytes = 0, unplannedBytes = 0, peakBytes = 0;
-  /// How many values took an operand's buffer, or reused a freed one.
+  /// How many values took an operand's buffer; pool placement: how many
+  /// reused a freed slot.
   unsigned numInplace = 0, numReused = 0;
   int64_t alignment = 1;
+
+  /// Byte address of a planned value with the slots laid out in a row.
+  int64_t addressOf(Value v) const {
+    const Buffer &b = buffers[bufferOf.lookup(v)];
+    return slotOffsets[b.slot] + b.offset;
+  }
 };
 
 /// Plans `func` (one block, static shapes, known element types). Fails,

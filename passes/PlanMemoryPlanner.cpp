@@ -1,18 +1,25 @@
 //===- PlanMemoryPlanner.cpp - liveness-based buffer planning -------------===//
 //
-// Algorithm (MXNet's PlanMemory with its GraphAllocator):
+// Algorithm:
 // 1. Number the ops; a planned value lives from the op that defines it to
 //    its last reader (its definer, if it has none).
-// 2. Walk the ops in order. For each planned result, first try in place:
-//    an operand whose last reader is this op, of the same size, whose pair
-//    the policy allows, gives the result its buffer. Otherwise take the
-//    best-fitting free buffer the policy accepts (the smallest at least as
-//    large, else the largest smaller one, which grows), or a new buffer.
-// 3. After the op's results have buffers, the buffers of operands read for
-//    the last time (and of results nobody reads) return to the free pool.
-//    Freeing after allocating keeps an op from writing over an input it is
-//    still reading, unless the pair is in place.
-// Buffers are then aligned and laid out one after the other in an arena.
+// 2. In place (MXNet's PlanMemory): walk the ops in order; a result may
+//    take over the buffer of an operand whose last reader is this op, of
+//    the same size, when the policy allows the pair. Every other result
+//    starts a buffer; a buffer lives from its first value's definition to
+//    its last value's last reader.
+// 3. Placement.
+//    Pool (MXNet's GraphAllocator): in the same walk, a new buffer takes
+//    the best-fitting free slot the policy accepts (the smallest at least
+//    as large, else the largest smaller one, which grows) or a new slot;
+//    after an op has its results, slots whose buffer died return to the
+//    free pool. Freeing after allocating keeps an op from writing over an
+//    input it still reads, unless the pair is in place.
+//    Arena: buffers sorted by size (largest first) each take the lowest
+//    offset whose range no already placed buffer with an overlapping
+//    lifetime uses, best fitting gap first ("greedy by size", Pisarchyk
+//    and Lee 2020). Lifetimes are closed intervals, so an op's input and
+//    output never share bytes unless in place.
 //
 //===----------------------------------------------------------------------===//
 #include "passes/PlanMemory.h"
@@ -24,6 +31,7 @@
 
 #include "llvm/ADT/DenseSet.h"
 
+#include <algorithm>
 #include <map>
 
 using namespace mlir;
@@ -47,10 +55,17 @@ PlanPolicy mlir::mx::defaultPlanPolicy(unsigned matchRange, int64_t alignment) {
     auto iface = dyn_cast<InplaceOpInterface>(op);
     return iface && iface.mayRunInPlace(operand, result);
   };
-  policy.mayReuse = [matchRange](int64_t bytes, int64_t bufferBytes) {
+  policy.mayReuse = [matchRange](int64_t bytes, int64_t slotBytes) {
     int64_t range = int64_t(std::max(matchRange, 1u));
-    return bufferBytes >= bytes / range && bufferBytes <= bytes * range;
+    return slotBytes >= bytes / range && slotBytes <= bytes * range;
   };
+  return policy;
+}
+
+PlanPolicy mlir::mx::unplannedPolicy(int64_t alignment) {
+  PlanPolicy policy;
+  policy.alignment = alignment;
+  policy.packArena = false;
   return policy;
 }
 
@@ -58,22 +73,32 @@ static int64_t alignTo(int64_t n, int64_t alignment) {
   return (n + alignment - 1) / alignment * alignment;
 }
 
-FailureOr<MemoryPlan> mlir::mx::planMemory(func::FuncOp func, const PlanPolicy &policy) {
-  if (!func.getBody().hasOneBlock())
-    return func.emitError("mx-plan-memory expects a function of one block");
-  if (policy.alignment <= 0 || (policy.alignment & (policy.alignment - 1)) != 0)
-    return func.emitError("mx-plan-memory: alignment must be a power of 2, got ")
-           << policy.alignment;
-  MemoryPlan plan;
-  plan.alignment = policy.alignment;
-  Block &body = func.getBody().front();
-  llvm::DenseSet<Value> external;
-  Operation *terminator = body.getTerminator();
-  for (Value v : terminator->getOperands())
-    external.insert(v);
+namespace {
 
-  // 1. Steps and live ranges.
+class Planner {
+public:
+  Planner(func::FuncOp func, const PlanPolicy &policy) : func(func), policy(policy) {}
+  FailureOr<MemoryPlan> run();
+
+private:
+  LogicalResult computeLiveness();
+  void assignBuffers();
+  void placeArena();
+  void finish();
+
+  func::FuncOp func;
+  const PlanPolicy &policy;
+  MemoryPlan plan;
   SmallVector<Operation *> ops;
+  /// Per buffer: the steps it lives.
+  SmallVector<std::pair<unsigned, unsigned>> bufferLife;
+};
+
+LogicalResult Planner::computeLiveness() {
+  Block &body = func.getBody().front();
+  Operation *terminator = body.getTerminator();
+  llvm::DenseSet<Value> external(terminator->getOperands().begin(),
+                                 terminator->getOperands().end());
   llvm::DenseMap<Operation *, unsigned> stepOf;
   for (Operation &op : body.without_terminator()) {
     stepOf[&op] = unsigned(ops.size());
@@ -82,7 +107,7 @@ FailureOr<MemoryPlan> mlir::mx::planMemory(func::FuncOp func, const PlanPolicy &
   for (Operation *op : ops) {
     for (Value r : op->getResults()) {
       if (external.contains(r))
-        continue;
+        continue; // the caller's: an output
       int64_t bytes = tensorBytes(r.getType());
       if (bytes < 0)
         return op->emitError("mx-plan-memory: cannot size result #")
@@ -91,49 +116,46 @@ FailureOr<MemoryPlan> mlir::mx::planMemory(func::FuncOp func, const PlanPolicy &
       unsigned def = stepOf[op], last = def;
       for (Operation *user : r.getUsers())
         if (user != terminator)
-          last = std::max(
-              last,
-              stepOf.lookup(user->getBlock() == &body ? user : body.findAncestorOpInBlock(*user)));
+          last = std::max(last, stepOf.lookup(body.findAncestorOpInBlock(*user)));
       plan.values.push_back(r);
       plan.bytes[r] = bytes;
       plan.liveRange[r] = {def, last};
       plan.unplannedBytes += alignTo(bytes, policy.alignment);
     }
   }
+  return success();
+}
 
-  // 2-3. Assign buffers in program order.
-  std::multimap<int64_t, unsigned> freePool; // raw size -> buffer
-  SmallVector<int64_t> rawBytes;
-  auto allocate = [&](int64_t bytes) -> unsigned {
+void Planner::assignBuffers() {
+  bool pool = policy.placement == Placement::Pool;
+  std::multimap<int64_t, unsigned> freeSlots; // raw size -> slot
+  SmallVector<int64_t> slotRaw;
+  auto takeSlot = [&](int64_t bytes) -> unsigned {
     if (policy.mayReuse) {
-      auto mid = freePool.lower_bound(bytes);
-      for (auto it = mid; it != freePool.end(); ++it)
+      auto mid = freeSlots.lower_bound(bytes);
+      for (auto it = mid; it != freeSlots.end(); ++it)
         if (policy.mayReuse(bytes, it->first)) {
-          unsigned buffer = it->second;
-          freePool.erase(it);
+          unsigned slot = it->second;
+          freeSlots.erase(it);
           ++plan.numReused;
-          return buffer;
+          return slot;
         }
-      for (auto it = mid; it != freePool.begin();) {
+      for (auto it = mid; it != freeSlots.begin();) {
         --it;
         if (policy.mayReuse(bytes, it->first)) {
-          unsigned buffer = it->second;
-          freePool.erase(it);
-          rawBytes[buffer] = bytes; // grows
+          unsigned slot = it->second;
+          freeSlots.erase(it);
+          slotRaw[slot] = bytes; // grows
           ++plan.numReused;
-          return buffer;
+          return slot;
         }
       }
     }
-    rawBytes.push_back(bytes);
-    return unsigned(rawBytes.size() - 1);
+    slotRaw.push_back(bytes);
+    return unsigned(slotRaw.size() - 1);
   };
-  auto release = [&](Value v) {
-    unsigned buffer = plan.bufferOf[v];
-    freePool.emplace(rawBytes[buffer], buffer);
-  };
-  for (Operation *op : ops) {
-    unsigned step = stepOf[op];
+
+  for (auto [step, op] : llvm::enumerate(ops)) {
     llvm::SmallDenseSet<Value, 4> takenOver;
     for (Value r : op->getResults()) {
       if (!plan.bytes.count(r))
@@ -155,26 +177,84 @@ FailureOr<MemoryPlan> mlir::mx::planMemory(func::FuncOp func, const PlanPolicy &
           break;
         }
       }
-      if (!buffer)
-        buffer = allocate(bytes);
+      if (!buffer) {
+        buffer = unsigned(plan.buffers.size());
+        plan.buffers.push_back({bytes, pool ? takeSlot(bytes) : 0, 0});
+        bufferLife.emplace_back(unsigned(step), unsigned(step));
+      }
       plan.bufferOf[r] = *buffer;
+      bufferLife[*buffer].second = std::max(bufferLife[*buffer].second, plan.liveRange[r].second);
     }
-    llvm::SmallDenseSet<Value, 4> released;
+    if (!pool)
+      continue;
+    // Slots of buffers that died at this op return to the pool.
+    llvm::SmallDenseSet<unsigned, 4> released;
+    auto release = [&](Value v) {
+      unsigned buffer = plan.bufferOf[v];
+      if (bufferLife[buffer].second == step && released.insert(buffer).second) {
+        unsigned slot = plan.buffers[buffer].slot;
+        freeSlots.emplace(slotRaw[slot], slot);
+      }
+    };
     for (Value u : op->getOperands())
-      if (plan.bufferOf.count(u) && plan.liveRange[u].second == step && !takenOver.contains(u) &&
-          released.insert(u).second)
+      if (plan.bufferOf.count(u) && !takenOver.contains(u))
         release(u);
     for (Value r : op->getResults())
-      if (plan.bufferOf.count(r) && plan.liveRange[r].second == step)
+      if (plan.bufferOf.count(r))
         release(r);
   }
+  if (pool)
+    for (int64_t raw : slotRaw)
+      plan.slotBytes.push_back(alignTo(raw, policy.alignment));
+}
 
-  // Layout and statistics.
+void Planner::placeArena() {
+  SmallVector<unsigned> order;
+  for (unsigned b = 0; b < plan.buffers.size(); ++b)
+    order.push_back(b);
+  llvm::stable_sort(
+      order, [&](unsigned a, unsigned b) { return plan.buffers[a].bytes > plan.buffers[b].bytes; });
+  SmallVector<unsigned> placed;
+  int64_t arena = 0;
+  for (unsigned b : order) {
+    int64_t size = alignTo(plan.buffers[b].bytes, policy.alignment);
+    int64_t offset = arena;
+    if (policy.packArena) {
+      // The ranges of placed buffers alive at the same time, by offset.
+      SmallVector<std::pair<int64_t, int64_t>> busy;
+      auto [first, last] = bufferLife[b];
+      for (unsigned p : placed)
+        if (bufferLife[p].first <= last && first <= bufferLife[p].second)
+          busy.emplace_back(plan.buffers[p].offset,
+                            plan.buffers[p].offset +
+                                alignTo(plan.buffers[p].bytes, policy.alignment));
+      llvm::sort(busy);
+      // The smallest gap that fits, else after the highest range.
+      int64_t bestGap = -1, cursor = 0, end = 0;
+      offset = -1;
+      for (auto [lo, hi] : busy) {
+        if (lo > cursor && lo - cursor >= size && (bestGap < 0 || lo - cursor < bestGap)) {
+          bestGap = lo - cursor;
+          offset = cursor;
+        }
+        cursor = std::max(cursor, hi);
+        end = std::max(end, hi);
+      }
+      if (offset < 0)
+        offset = end;
+    }
+    plan.buffers[b].offset = offset;
+    arena = std::max(arena, offset + size);
+    placed.push_back(b);
+  }
+  plan.slotBytes.push_back(arena);
+}
+
+void Planner::finish() {
   int64_t offset = 0;
-  for (int64_t raw : rawBytes) {
-    plan.bufferOffsets.push_back(offset);
-    plan.bufferBytes.push_back(alignTo(raw, policy.alignment));
-    offset += plan.bufferBytes.back();
+  for (int64_t bytes : plan.slotBytes) {
+    plan.slotOffsets.push_back(offset);
+    offset += bytes;
   }
   plan.plannedBytes = offset;
   std::vector<int64_t> delta(ops.size() + 1, 0);
@@ -186,7 +266,28 @@ FailureOr<MemoryPlan> mlir::mx::planMemory(func::FuncOp func, const PlanPolicy &
   int64_t live = 0;
   for (int64_t d : delta)
     plan.peakBytes = std::max(plan.peakBytes, live += d);
-  return plan;
+}
+
+FailureOr<MemoryPlan> Planner::run() {
+  if (!func.getBody().hasOneBlock())
+    return func.emitError("mx-plan-memory expects a function of one block");
+  if (policy.alignment <= 0 || (policy.alignment & (policy.alignment - 1)) != 0)
+    return func.emitError("mx-plan-memory: alignment must be a power of 2, got ")
+           << policy.alignment;
+  plan.alignment = policy.alignment;
+  if (failed(computeLiveness()))
+    return failure();
+  assignBuffers();
+  if (policy.placement == Placement::Arena)
+    placeArena();
+  finish();
+  return std::move(plan);
+}
+
+} // namespace
+
+FailureOr<MemoryPlan> mlir::mx::planMemory(func::FuncOp func, const PlanPolicy &policy) {
+  return Planner(func, policy).run();
 }
 
 void mlir::mx::annotatePlan(func::FuncOp func, const MemoryPlan &plan) {
@@ -197,16 +298,20 @@ void mlir::mx::annotatePlan(func::FuncOp func, const MemoryPlan &plan) {
     SmallVector<Attribute> placements;
     for (Value r : op.getResults()) {
       auto it = plan.bufferOf.find(r);
-      int64_t slot = it == plan.bufferOf.end() ? -1 : int64_t(it->second);
+      int64_t slot = -1, offset = -1;
+      if (it != plan.bufferOf.end()) {
+        slot = plan.buffers[it->second].slot;
+        offset = plan.buffers[it->second].offset;
+      }
       placements.push_back(
           b.getDictionaryAttr({b.getNamedAttr("slot", b.getI64IntegerAttr(slot)),
-                               b.getNamedAttr("offset", b.getI64IntegerAttr(slot < 0 ? -1 : 0))}));
+                               b.getNamedAttr("offset", b.getI64IntegerAttr(offset))}));
     }
     op.setAttr(kBufferAttr, b.getArrayAttr(placements));
   }
   func->setAttr(kPlanAttr,
                 b.getDictionaryAttr({
-                    b.getNamedAttr("slots", b.getDenseI64ArrayAttr(plan.bufferBytes)),
+                    b.getNamedAttr("slots", b.getDenseI64ArrayAttr(plan.slotBytes)),
                     b.getNamedAttr("alignment", b.getI64IntegerAttr(plan.alignment)),
                     b.getNamedAttr("planned_bytes", b.getI64IntegerAttr(plan.plannedBytes)),
                     b.getNamedAttr("unplanned_bytes", b.getI64IntegerAttr(plan.unplannedBytes)),

@@ -191,7 +191,8 @@ Attempt attempt(const std::string &op, std::vector<Input> inputs, const AttrList
   for (unsigned i = unsigned(inputs.size()); i < grad.getNumArguments(); ++i) {
     auto of = grad.getArgAttrOfType<IntegerAttr>(i, mx::kHeadGradAttr);
     MXRT_CHECK(of, "argument ", i, " of the gradient graph is not a head gradient");
-    Input hin = U(std::vector<int64_t>(cast<RankedTensorType>(grad.getArgument(i).getType()).getShape()));
+    Input hin =
+        U(std::vector<int64_t>(cast<RankedTensorType>(grad.getArgument(i).getType()).getShape()));
     heads.emplace_back(of.getInt(), drawValues(hin, rng));
     gradArgs.push_back(fromDoubles(grad.getArgument(i).getType(), heads.back().second));
   }

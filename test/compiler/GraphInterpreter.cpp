@@ -55,14 +55,29 @@ std::vector<double> toDoubles(const mxrt::NDArray &a) {
   out.reserve(size_t(b.numel()));
   using mxrt::DType;
   switch (b.dtype) {
-  case DType::Float32: castOut<float>(b, out); break;
-  case DType::Float64: castOut<double>(b, out); break;
-  case DType::Int32: castOut<int32_t>(b, out); break;
-  case DType::Int64: castOut<int64_t>(b, out); break;
-  case DType::Int8: castOut<int8_t>(b, out); break;
-  case DType::UInt8: castOut<uint8_t>(b, out); break;
-  case DType::Bool: castOut<bool>(b, out); break;
-  default: throw mxrt::Error("toDoubles: unsupported dtype " + std::string(mxrt::dtypeName(b.dtype)));
+  case DType::Float32:
+    castOut<float>(b, out);
+    break;
+  case DType::Float64:
+    castOut<double>(b, out);
+    break;
+  case DType::Int32:
+    castOut<int32_t>(b, out);
+    break;
+  case DType::Int64:
+    castOut<int64_t>(b, out);
+    break;
+  case DType::Int8:
+    castOut<int8_t>(b, out);
+    break;
+  case DType::UInt8:
+    castOut<uint8_t>(b, out);
+    break;
+  case DType::Bool:
+    castOut<bool>(b, out);
+    break;
+  default:
+    throw mxrt::Error("toDoubles: unsupported dtype " + std::string(mxrt::dtypeName(b.dtype)));
   }
   return out;
 }
@@ -76,13 +91,26 @@ mxrt::NDArray fromDoubles(Type tensorType, std::span<const double> values) {
   std::vector<std::byte> host(a.nbytes());
   using mxrt::DType;
   switch (dtype) {
-  case DType::Float32: castIn<float>(values, host.data()); break;
-  case DType::Float64: castIn<double>(values, host.data()); break;
-  case DType::Int32: castIn<int32_t>(values, host.data()); break;
-  case DType::Int64: castIn<int64_t>(values, host.data()); break;
-  case DType::Int8: castIn<int8_t>(values, host.data()); break;
-  case DType::UInt8: castIn<uint8_t>(values, host.data()); break;
-  default: throw mxrt::Error("fromDoubles: unsupported dtype " + std::string(mxrt::dtypeName(dtype)));
+  case DType::Float32:
+    castIn<float>(values, host.data());
+    break;
+  case DType::Float64:
+    castIn<double>(values, host.data());
+    break;
+  case DType::Int32:
+    castIn<int32_t>(values, host.data());
+    break;
+  case DType::Int64:
+    castIn<int64_t>(values, host.data());
+    break;
+  case DType::Int8:
+    castIn<int8_t>(values, host.data());
+    break;
+  case DType::UInt8:
+    castIn<uint8_t>(values, host.data());
+    break;
+  default:
+    throw mxrt::Error("fromDoubles: unsupported dtype " + std::string(mxrt::dtypeName(dtype)));
   }
   a.syncCopyFromCPU(host.data(), host.size());
   return a;
@@ -90,8 +118,8 @@ mxrt::NDArray fromDoubles(Type tensorType, std::span<const double> values) {
 
 std::vector<mxrt::NDArray> evaluate(func::FuncOp func, std::span<const mxrt::NDArray> args,
                                     const mx::MemoryPlan *plan) {
-  MXRT_CHECK(args.size() == func.getNumArguments(), "evaluate: ", args.size(),
-             " arrays for ", func.getNumArguments(), " arguments");
+  MXRT_CHECK(args.size() == func.getNumArguments(), "evaluate: ", args.size(), " arrays for ",
+             func.getNumArguments(), " arguments");
   llvm::DenseMap<Value, mxrt::NDArray> env;
   for (auto [arg, a] : llvm::zip(func.getArguments(), args))
     env[arg] = a;
@@ -100,8 +128,9 @@ std::vector<mxrt::NDArray> evaluate(func::FuncOp func, std::span<const mxrt::NDA
   if (plan) {
     size_t bytes = size_t(std::max<int64_t>(plan->plannedBytes, 1));
     size_t align = size_t(std::max<int64_t>(plan->alignment, 64));
-    arena.reset(static_cast<std::byte *>(std::aligned_alloc(align, (bytes + align - 1) / align * align)),
-                std::free);
+    arena.reset(
+        static_cast<std::byte *>(std::aligned_alloc(align, (bytes + align - 1) / align * align)),
+        std::free);
   }
   bool trainFunc = func->hasAttr("mx.train");
   for (Operation &op : func.getBody().front().without_terminator()) {
@@ -117,11 +146,12 @@ std::vector<mxrt::NDArray> evaluate(func::FuncOp func, std::span<const mxrt::NDA
         auto it = plan->bufferOf.find(r);
         if (it == plan->bufferOf.end()) { // the function's outputs: arrays of their own
           auto t = cast<RankedTensorType>(r.getType());
-          outputs.emplace_back(mx::getTShape(t), mxrt::Context::cpu(), mx::getDType(t.getElementType()));
+          outputs.emplace_back(mx::getTShape(t), mxrt::Context::cpu(),
+                               mx::getDType(t.getElementType()));
           continue;
         }
         auto t = cast<RankedTensorType>(r.getType());
-        std::byte *ptr = arena.get() + plan->bufferOffsets[it->second];
+        std::byte *ptr = arena.get() + plan->addressOf(r);
         outputs.push_back(mxrt::NDArray::fromExternal(ptr, mx::getTShape(t),
                                                       mx::getDType(t.getElementType()),
                                                       mxrt::Context::cpu(), [keep = arena] {}));

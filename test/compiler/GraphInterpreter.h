@@ -25,7 +25,7 @@ std::vector<std::string> missingKernels(mlir::func::FuncOp func);
 
 /// Evaluates `func` on `args` (one array per argument) and returns its
 /// results. With `plan`, op results the plan covers are written into an
-/// arena laid out by the plan (bufferOffsets) instead of arrays of their
+/// arena laid out by the plan (MemoryPlan::addressOf) instead of arrays of their
 /// own. Throws mxrt::Error on a kernel error, naming the op.
 std::vector<mxrt::NDArray> evaluate(mlir::func::FuncOp func, std::span<const mxrt::NDArray> args,
                                     const mlir::mx::MemoryPlan *plan = nullptr);
