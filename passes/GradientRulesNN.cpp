@@ -48,6 +48,12 @@ Dims along(int64_t rank, int64_t axis, int64_t extent) {
   return d;
 }
 
+/// The op's `axis` attribute in [0, rank of input 0).
+int64_t axisAttr(GradBuilder &g) {
+  int64_t rank = S::rank(g.in(0)), axis = g.attrs().getInt("axis");
+  return axis < 0 ? axis + rank : axis;
+}
+
 bool channelsFirst(GradBuilder &g) {
   if (!g.attrs().op().findAttr("layout") || g.attrs().isNone("layout") ||
       g.attrs().getStr("layout").substr(0, 2) == "NC")
@@ -269,9 +275,7 @@ void batchNorm(GradBuilder &g, ArrayRef<Value> dOut, MutableArrayRef<Value> dIn)
   Value x = g.in(0), dy = dOut[0];
   if (!dy)
     return;
-  int64_t rank = S::rank(x);
-  int64_t axis = g.attrs().getInt("axis");
-  axis = axis < 0 ? axis + rank : axis;
+  int64_t rank = S::rank(x), axis = axisAttr(g);
   int64_t c = S::shape(x)[size_t(axis)];
   double count = double(S::numel(x) / c);
   Dims red = allBut(rank, axis), bshape = along(rank, axis, c);
@@ -323,9 +327,7 @@ void layerNorm(GradBuilder &g, ArrayRef<Value> dOut, MutableArrayRef<Value> dIn)
   Value x = g.in(0), dy = dOut[0];
   if (!dy)
     return;
-  int64_t rank = S::rank(x);
-  int64_t axis = g.attrs().getInt("axis");
-  axis = axis < 0 ? axis + rank : axis;
+  int64_t rank = S::rank(x), axis = axisAttr(g);
   Dims gshape = along(rank, axis, S::shape(x)[size_t(axis)]);
   Value stdB = g.out(2); // mean and std keep the dims, axis reduced to 1
   Value xhat = g.bcast("div", g.bcast("sub", x, g.out(1)), stdB);

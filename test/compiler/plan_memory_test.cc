@@ -65,6 +65,13 @@ void checkInvariants(const mx::MemoryPlan &plan) {
     }
 }
 
+/// The default policy with the given placement.
+FailureOr<mx::MemoryPlan> planWith(func::FuncOp func, mx::Placement placement) {
+  mx::PlanPolicy policy = mx::defaultPlanPolicy();
+  policy.placement = placement;
+  return mx::planMemory(func, policy);
+}
+
 /// A random graph of element-wise, binary and layout ops over 8x8 and
 /// 16x16 float32 values; some values are returned, some die at once.
 OwningOpRef<ModuleOp> randomGraph(MLIRContext &ctx, unsigned seed, int numOps) {
@@ -139,9 +146,7 @@ TEST(PlanMemory, RandomGraphsKeepLiveValuesApart) {
     OwningOpRef<ModuleOp> m = randomGraph(*ctx, seed, 40);
     auto func = m->lookupSymbol<func::FuncOp>("main");
     for (mx::Placement placement : {mx::Placement::Arena, mx::Placement::Pool}) {
-      mx::PlanPolicy policy = mx::defaultPlanPolicy();
-      policy.placement = placement;
-      FailureOr<mx::MemoryPlan> plan = mx::planMemory(func, policy);
+      FailureOr<mx::MemoryPlan> plan = planWith(func, placement);
       ASSERT_TRUE(succeeded(plan));
       SCOPED_TRACE("seed " + std::to_string(seed));
       checkInvariants(*plan);
@@ -182,9 +187,7 @@ TEST(PlanMemory, PlannedEvaluationEqualsUnplanned) {
     }
     std::vector<mxrt::NDArray> expected = mxc::testing::evaluate(func, args);
     for (mx::Placement placement : {mx::Placement::Arena, mx::Placement::Pool}) {
-      mx::PlanPolicy policy = mx::defaultPlanPolicy();
-      policy.placement = placement;
-      FailureOr<mx::MemoryPlan> plan = mx::planMemory(func, policy);
+      FailureOr<mx::MemoryPlan> plan = planWith(func, placement);
       ASSERT_TRUE(succeeded(plan));
       std::vector<mxrt::NDArray> got = mxc::testing::evaluate(func, args, &*plan);
       for (size_t r = 0; r < got.size(); ++r)
@@ -212,9 +215,7 @@ TEST(PlanMemory, ResNet18TrainingStep) {
           "mx-gradient{grad-req=data:null})"));
   auto func = m->lookupSymbol<func::FuncOp>("main");
   for (mx::Placement placement : {mx::Placement::Arena, mx::Placement::Pool}) {
-    mx::PlanPolicy policy = mx::defaultPlanPolicy();
-    policy.placement = placement;
-    FailureOr<mx::MemoryPlan> plan = mx::planMemory(func, policy);
+    FailureOr<mx::MemoryPlan> plan = planWith(func, placement);
     ASSERT_TRUE(succeeded(plan));
     checkInvariants(*plan);
     double ratio = double(plan->plannedBytes) / double(plan->unplannedBytes);
