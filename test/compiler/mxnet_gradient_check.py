@@ -104,6 +104,7 @@ CASES = [
      {"scale": 2, "sample_type": "bilinear", "num_args": 2, "num_filter": 2}, [], 0),
     ("LeakyReLU_leaky", "LeakyReLU", {"data": (2, 3)}, {"act_type": "leaky", "slope": 0.1}, [], 0),
     ("smooth_l1", "smooth_l1", {"data": (2, 5)}, {"scalar": 1.5}, [], 0),
+    ("gammaln", "gammaln", {"data": (2, 5)}, {}, [], 0),
     ("slice", "slice", {"data": (4, 5)}, {"begin": (1, None), "end": (3, 4), "step": (1, 2)}, [], 0),
     ("slice_axis", "slice_axis", {"data": (4, 5)}, {"axis": 1, "begin": -3, "end": None}, [], 0),
     ("slice_like", "slice_like", {"data": (4, 5), "shape_like": (2, 3)}, {}, ["shape_like"], 0),
