@@ -216,6 +216,11 @@ MXRT_API int mxrtImperativeInvokeAttrs(mxrtOpAttrsHandle attrs, uint32_t num_inp
                                        const mxrtNDArrayHandle *inputs, int *num_outputs,
                                        mxrtNDArrayHandle **outputs);
 
+/** mx.random.seed: reseeds every device's generator (dev_type -1) or one
+ * device's. Seeding is ordered with the random ops pushed before and after
+ * it: the same seed followed by the same calls draws the same numbers. */
+MXRT_API int mxrtRandomSeed(uint64_t seed, int dev_type, int dev_id);
+
 /* ---- engine ----------------------------------------------------------- */
 
 /** An op body: gets the user pointer and, on a GPU, its cudaStream_t.
