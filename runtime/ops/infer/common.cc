@@ -169,8 +169,9 @@ int64_t prodKnown(const TShape &s, int begin, int end) {
 
 Register::Register(std::string_view op, ShapeFn shape, TypeFn type) {
   registerShapeFn(op, shape);
-  if (type)
-    registerTypeFn(op, type);
+  registerTypeFn(op, type ? type : [](const Attrs &, Types &in, Types &out) {
+    return unifyAll(in, out);
+  });
 }
 
 } // namespace mxrt::infer

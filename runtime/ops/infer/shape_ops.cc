@@ -225,7 +225,28 @@ bool concatShape(const Attrs &attrs, Shapes &in, Shapes &out) {
     throw ShapeError(str("Incompatible output shape: expected ", bracket(common), ", got ",
                          bracket(out[0])),
                      0, true);
-  return common.known() && allKnown(in);
+  // Beyond MXNet 1.9.1: with the output's extent known and exactly one
+  // input's unknown, that one is the difference.
+  if (known(out[0][axis])) {
+    int unknownAt = -1, unknownCount = 0;
+    int64_t rest = 0;
+    for (size_t i = 0; i < in.size(); ++i) {
+      if (known(in[i][axis])) {
+        rest += in[i][axis];
+      } else {
+        unknownAt = int(i);
+        ++unknownCount;
+      }
+    }
+    if (unknownCount == 1) {
+      if (rest > out[0][axis])
+        throw ShapeError(str("Concat: the inputs' extents along axis ", axis, " sum to ", rest,
+                             ", more than the output's ", out[0][axis]),
+                         unknownAt, false);
+      in[size_t(unknownAt)][axis] = out[0][axis] - rest;
+    }
+  }
+  return out[0].known() && allKnown(in);
 }
 
 bool stackShape(const Attrs &attrs, Shapes &in, Shapes &out) {
