@@ -165,4 +165,81 @@ void randomFill(RandomKind kind, PhiloxState st, double a, double b, const TBlob
 /// (data's, or 1 along the `axes` of variational dropout), out = data * mask.
 void dropout(PhiloxState st, double p, const TBlob &data, const TBlob &out, const TBlob &mask);
 
+// ---- nn_norm.cc -----------------------------------------------------------------
+
+struct BatchNormParams {
+  double eps = 1e-3, momentum = 0.9;
+  bool fixGamma = true, useGlobalStats = false, training = false;
+  int64_t axis = 1;
+};
+/// BatchNorm forward (see nn_norm.cc for MXNet's statistics semantics);
+/// mean/var (nullable) receive the statistics used, var as 1/sqrt(var+eps).
+/// Training updates movingMean/movingVar in place.
+void batchNorm(const TBlob &data, const TBlob &gamma, const TBlob &beta, const TBlob &movingMean,
+               const TBlob &movingVar, const BatchNormParams &p, const TBlob &out,
+               const TBlob *mean, const TBlob *var);
+/// LayerNorm along axis; mean and std (nullable) have data's shape with
+/// that axis 1; std = sqrt(var + eps).
+void layerNorm(const TBlob &data, const TBlob &gamma, const TBlob &beta, int64_t axis, double eps,
+               const TBlob &out, const TBlob *mean, const TBlob *stdOut);
+enum class SoftmaxKind : uint8_t { Plain, Log, Min };
+/// softmax/log_softmax/softmin of data / temperature along axis; out may
+/// have another float dtype. length (nullable): valid entries per line,
+/// the rest is 0.
+void softmax(const TBlob &data, int64_t axis, double temperature, SoftmaxKind kind,
+             const TBlob *length, const TBlob &out);
+
+// ---- nn_conv.cc -------------------------------------------------------------------
+
+/// The resolved geometry of a channel-first convolution.
+struct ConvGeometry {
+  int ndim = 0;
+  int64_t groups = 1;
+  int64_t kernel[3], stride[3], dilate[3], pad[3], in[3], out[3];
+};
+/// From MXNet's attributes (empty stride/dilate/pad: 1/1/0); Error names
+/// the op and the shapes.
+ConvGeometry convGeometry(const TShape &data, std::span<const int64_t> kernel,
+                          std::span<const int64_t> stride, std::span<const int64_t> dilate,
+                          std::span<const int64_t> pad, int64_t groups, const char *op);
+/// Convolution forward: data (N, C, spatial...), weight (F, C/groups,
+/// kernel...), bias (F,) or null.
+void convolution(const TBlob &data, const TBlob &weight, const TBlob *bias, const ConvGeometry &g,
+                 const TBlob &out);
+
+// ---- nn_pool.cc --------------------------------------------------------------------
+
+enum class PoolType : uint8_t { Max, Avg, Sum, Lp };
+struct PoolParams {
+  PoolType type = PoolType::Max;
+  bool global = false, countIncludePad = true;
+  std::vector<int64_t> kernel, stride, pad;
+  double pValue = 2;
+};
+/// Pooling forward, channel-first; out's spatial extents decide the windows.
+void pooling(const TBlob &data, const PoolParams &p, const TBlob &out);
+enum class LeakyType : uint8_t { Leaky, PRelu, Elu, Selu, Gelu, RRelu };
+struct LeakyParams {
+  LeakyType type = LeakyType::Leaky;
+  double slope = 0.25, lower = 0.125, upper = 0.334;
+  bool training = false;
+  PhiloxState random; ///< rrelu's slopes in training
+};
+/// LeakyReLU: gamma (prelu) per channel of axis 1 or scalar; mask (rrelu)
+/// receives the slopes used.
+void leakyRelu(const TBlob &data, const TBlob *gamma, LeakyParams p, const TBlob &out,
+               const TBlob *mask);
+
+// ---- optimizer.cc --------------------------------------------------------------------
+
+enum class OptimizerKind : uint8_t { Sgd, SgdMom, Adam };
+struct OptimizerParams {
+  double lr = 0, wd = 0, rescaleGrad = 1, clipGradient = -1;
+  double momentum = 0, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8;
+};
+/// One fused update pass: states are () for sgd, (mom) for sgd_mom,
+/// (mean, var) for adam, updated in place; out receives the new weight.
+void optimizerUpdate(OptimizerKind kind, const OptimizerParams &p, const TBlob &weight,
+                     const TBlob &grad, std::span<const TBlob> states, const TBlob &out);
+
 } // namespace mxrt::kernels::cpu
