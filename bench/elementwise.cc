@@ -11,6 +11,7 @@
 // many CPU workers as ours.
 //
 // Usage: bench_elementwise [repeats=7]
+#include "bench_timing.h"
 #include "kernels/cpu/cpu_util.h"
 #include "kernels/cpu/kernels.h"
 #include "mxrt/imperative.h"
@@ -29,25 +30,10 @@
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
 namespace kc = mxrt::kernels::cpu;
 
-struct Stats {
-  double min, median, max;
-};
-
-/// Runs f `repeats` times (after one warm-up) and returns seconds.
-Stats timeIt(int repeats, const std::function<void()> &f) {
-  f();
-  std::vector<double> t;
-  for (int r = 0; r < repeats; ++r) {
-    auto s = Clock::now();
-    f();
-    t.push_back(std::chrono::duration<double>(Clock::now() - s).count());
-  }
-  std::sort(t.begin(), t.end());
-  return {t.front(), t[t.size() / 2], t.back()};
-}
+using mxc::bench::Stats;
+using mxc::bench::timeIt;
 
 /// A figure in both directions: for rates, min time is max rate.
 void row(const char *what, const char *unit, Stats s, double scale, bool rate) {

@@ -12,7 +12,9 @@
 #pragma once
 
 #include "kernels/functors.h"
+#include "kernels/layout_plans.h"
 #include "kernels/philox.h"
+#include "kernels/reducers.h"
 #include "kernels/shape_util.h"
 #include "mxrt/ndarray.h"
 
@@ -62,16 +64,8 @@ void copyStrided(const void *src, const StridedPlan &plan, void *dst, size_t ele
 
 /// out = in with axes permuted (empty axes: reversed, as MXNet).
 void transpose(const TBlob &in, std::span<const int64_t> axes, const TBlob &out);
-/// One axis of a slice: `length` elements from `begin` by `step`.
-struct SliceRange {
-  int64_t begin, step, length;
-};
-/// MXNet's slice begin/end/step (None entries as nullopt, fewer entries
-/// than the rank leave the rest whole) resolved per axis of `shape`.
-std::vector<SliceRange> resolveSlice(const TShape &shape,
-                                     std::span<const std::optional<int64_t>> begin,
-                                     std::span<const std::optional<int64_t>> end,
-                                     std::span<const std::optional<int64_t>> step);
+using kernels::resolveSlice;
+using kernels::SliceRange;
 void slice(const TBlob &in, std::span<const SliceRange> ranges, const TBlob &out);
 /// slice_axis: [begin, end) of one axis, negative values from the end.
 void sliceAxis(const TBlob &in, int64_t axis, int64_t begin, std::optional<int64_t> end,
@@ -115,7 +109,7 @@ void sortAlong(const TBlob &data, std::optional<int64_t> axis, int64_t k, bool a
 
 // ---- reduce.cc ----------------------------------------------------------------
 
-enum class ReduceOp : uint8_t { Sum, Mean, Prod, Max, Min, NanSum, NanProd, Norm1, Norm2 };
+using kernels::ReduceOp;
 
 /// Bit i set: axis i is reduced.
 using AxisMask = uint64_t;
@@ -149,6 +143,9 @@ DotDims dotDims(const TShape &lhs, const TShape &rhs, bool transA, bool transB);
 void dot(const TBlob &lhs, const TBlob &rhs, bool transA, bool transB, const TBlob &out);
 /// batch_dot over the leading (batch) axes; rank >= 3, equal batch shapes.
 void batchDot(const TBlob &lhs, const TBlob &rhs, bool transA, bool transB, const TBlob &out);
+/// FullyConnected's (N, K, H = num_hidden), checking every argument.
+DotDims fcDims(const TBlob &data, const TBlob &weight, const TBlob *bias, bool flatten,
+               const TBlob &out);
 /// FullyConnected forward: out = data W^T (+ bias). flatten: data is (N, K)
 /// after flattening all but the first axis; else its last axis is K.
 void fullyConnected(const TBlob &data, const TBlob &weight, const TBlob *bias, bool flatten,
