@@ -4,6 +4,7 @@
 
 #include "kernels/cuda/launch.h"
 #include "mxrt/base.h"
+#include "mxrt/dtype.h"
 
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
@@ -58,6 +59,20 @@ template <class T, class C> __host__ __device__ __forceinline__ T dstore(C v) {
   case 7: { using T = bool; __VA_ARGS__; break; }                                                  \
   default: ::mxrt::fail("dtype code ", code, " is not supported by the GPU kernels");              \
   }
+
+/// Calls f(W{}) with W the unsigned word of elemSize bytes (data movement
+/// needs only the size of an element).
+template <class F> void withWord(int elemSize, F &&f) {
+  switch (elemSize) {
+  case 1: return f(uint8_t{});
+  case 2: return f(uint16_t{});
+  case 4: return f(uint32_t{});
+  case 8: return f(uint64_t{});
+  default: ::mxrt::fail("GPU copy: unsupported element size ", elemSize);
+  }
+}
+
+inline int dtypeBytes(int code) { return int(::mxrt::dtypeSize(::mxrt::DType(code))); }
 
 constexpr int kThreads = 256;
 

@@ -25,8 +25,8 @@ __global__ void takeKernel(const W *a, const I *idx, W *out, int64_t n, int64_t 
   }
 }
 
-template <class T, class I>
-__global__ void pickKernel(const T *x, const I *idx, T *out, int64_t n, int64_t inner,
+template <class W, class I>
+__global__ void pickKernel(const W *x, const I *idx, W *out, int64_t n, int64_t inner,
                            int64_t total, int mode) {
   MXRT_CUDA_LOOP(t, total) {
     out[t] = x[(t / inner * n + resolve(idx[t], n, mode)) * inner + t % inner];
@@ -38,16 +38,6 @@ __global__ void oneHotKernel(const I *idx, T *out, int64_t depth, int64_t total,
   MXRT_CUDA_LOOP(t, total) {
     const int64_t i = int64_t(dload<double>(idx[t / depth]));
     out[t] = i == t % depth ? on : off;
-  }
-}
-
-template <class F> void withWord(int elemSize, F &&f) {
-  switch (elemSize) {
-  case 1: return f(uint8_t{});
-  case 2: return f(uint16_t{});
-  case 4: return f(uint32_t{});
-  case 8: return f(uint64_t{});
-  default: ::mxrt::fail("GPU copy: unsupported element size ", elemSize);
   }
 }
 
@@ -87,10 +77,11 @@ void launchPick(int dtype, const void *data, int idxType, const void *idx, void 
   const int64_t total = outer * inner;
   if (total == 0)
     return;
-  MXRT_CUDA_DTYPE_SWITCH(dtype, T, {
+  withWord(dtypeBytes(dtype), [&](auto w) {
+    using W = decltype(w);
     MXRT_CUDA_DTYPE_SWITCH(idxType, I, {
-      pickKernel<T, I><<<blocksFor(total), kThreads, 0, stream(s)>>>(
-          static_cast<const T *>(data), static_cast<const I *>(idx), static_cast<T *>(out), n,
+      pickKernel<W, I><<<blocksFor(total), kThreads, 0, stream(s)>>>(
+          static_cast<const W *>(data), static_cast<const I *>(idx), static_cast<W *>(out), n,
           inner, total, mode);
       checkLaunch("pick");
     });

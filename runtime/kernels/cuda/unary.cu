@@ -1,7 +1,7 @@
-// elementwise.cu - CUDA kernels mapping elements one to one: unary math,
-// binary ops with broadcasting (through a collapsed plan), scalar ops,
-// cast, fill, clip and where. One template per shape of loop, instantiated
-// per functor (functors.h) and dtype.
+// unary.cu - CUDA kernels mapping one element to one: unary math, cast,
+// fill and clip. One template per loop, instantiated per functor
+// (functors.h) and dtype. (Binary ops are in binary.cu: two files so CI's
+// two cores compile them side by side.)
 #include "kernels/cuda/device_util.cuh"
 
 namespace mxrt::kernels::cuda {
@@ -10,33 +10,6 @@ namespace {
 template <class T, class C, class F>
 __global__ void unaryKernel(const T *in, T *out, int64_t n, F f) {
   MXRT_CUDA_LOOP(i, n) { out[i] = dstore<T>(f(dload<C>(in[i]))); }
-}
-
-/// Both operands through the plan; a 1-dim plan (the common case after
-/// collapsing) skips the index arithmetic.
-template <class T, class F>
-__global__ void binaryKernel(const T *a, const T *b, T *out, StridedPlan p, int64_t n, F f) {
-  using C = dcompute_t<T>;
-  MXRT_CUDA_LOOP(i, n) {
-    int64_t oa, ob;
-    if (p.ndim == 1) {
-      oa = i * p.stride[0][0];
-      ob = i * p.stride[1][0];
-    } else {
-      oa = planOffset(p, 0, i);
-      ob = planOffset(p, 1, i);
-    }
-    out[i] = dstore<T>(f(dload<C>(a[oa]), dload<C>(b[ob])));
-  }
-}
-
-template <class T, class F>
-__global__ void scalarKernel(const T *in, T *out, int64_t n, dcompute_t<T> s, bool reverse, F f) {
-  using C = dcompute_t<T>;
-  MXRT_CUDA_LOOP(i, n) {
-    C x = dload<C>(in[i]);
-    out[i] = dstore<T>(reverse ? f(s, x) : f(x, s));
-  }
 }
 
 template <class TI, class TO> __global__ void castKernel(const TI *in, TO *out, int64_t n) {
@@ -63,11 +36,6 @@ __global__ void clipKernel(const T *in, T *out, int64_t n, dcompute_t<T> lo, dco
   }
 }
 
-template <class TC, class T>
-__global__ void whereKernel(const TC *c, const T *x, const T *y, T *out, int64_t n, int64_t inner) {
-  MXRT_CUDA_LOOP(i, n) { out[i] = dload<double>(c[i / inner]) != 0 ? x[i] : y[i]; }
-}
-
 } // namespace
 
 void launchUnary(UnaryOp op, int dtype, const void *in, void *out, int64_t n, Stream s) {
@@ -85,31 +53,6 @@ void launchUnary(UnaryOp op, int dtype, const void *in, void *out, int64_t n, St
     } else {
       ::mxrt::fail("GPU unary op ", int(kOp), " does not take integer dtype code ", dtype);
     }
-  }));
-}
-
-void launchBinary(BinaryOp op, int dtype, const void *a, const void *b, void *out,
-                  const StridedPlan &plan, Stream s) {
-  const int64_t n = plan.numel();
-  if (n == 0)
-    return;
-  MXRT_CUDA_DTYPE_SWITCH(dtype, T, withBinary(op, [&](auto f) {
-    binaryKernel<T><<<blocksFor(n), kThreads, 0, stream(s)>>>(
-        static_cast<const T *>(a), static_cast<const T *>(b), static_cast<T *>(out), plan, n, f);
-    checkLaunch("binary");
-  }));
-}
-
-void launchBinaryScalar(BinaryOp op, int dtype, const void *in, double scalar, bool reverse,
-                        void *out, int64_t n, Stream s) {
-  if (n == 0)
-    return;
-  MXRT_CUDA_DTYPE_SWITCH(dtype, T, withBinary(op, [&](auto f) {
-    // As on CPU: the scalar is first converted to the array's dtype.
-    dcompute_t<T> sc = dload<dcompute_t<T>>(dstore<T>(scalar));
-    scalarKernel<T><<<blocksFor(n), kThreads, 0, stream(s)>>>(
-        static_cast<const T *>(in), static_cast<T *>(out), n, sc, reverse, f);
-    checkLaunch("scalar");
   }));
 }
 
@@ -144,20 +87,6 @@ void launchClip(int dtype, const void *in, void *out, int64_t n, double lo, doub
         static_cast<const T *>(in), static_cast<T *>(out), n, dload<C>(dstore<T>(lo)),
         dload<C>(dstore<T>(hi)));
     checkLaunch("clip");
-  });
-}
-
-void launchWhere(int condType, int dtype, const void *cond, const void *x, const void *y,
-                 void *out, int64_t n, int64_t inner, Stream s) {
-  if (n == 0)
-    return;
-  MXRT_CUDA_DTYPE_SWITCH(condType, TC, {
-    MXRT_CUDA_DTYPE_SWITCH(dtype, T, {
-      whereKernel<TC, T><<<blocksFor(n), kThreads, 0, stream(s)>>>(
-          static_cast<const TC *>(cond), static_cast<const T *>(x), static_cast<const T *>(y),
-          static_cast<T *>(out), n, inner);
-      checkLaunch("where");
-    });
   });
 }
 
