@@ -18,8 +18,6 @@
 namespace mxrt {
 namespace {
 
-thread_local bool tTraining = false;
-
 // ---- parsed attributes, cached per thread --------------------------------------
 
 struct CacheEntry {
@@ -33,7 +31,16 @@ struct CacheEntry {
 /// Direct-mapped: a miss replaces the slot. Records of pushed ops share the
 /// Attrs, so replacing never frees attributes an op still needs.
 constexpr size_t kCacheSlots = 128;
-thread_local std::array<CacheEntry, kCacheSlots> tCache;
+
+/// Per-thread state in one object: one TLS lookup per call (libmxrt is a
+/// shared library, where each thread_local costs a __tls_get_addr call).
+struct ThreadState {
+  bool training = false;
+  std::array<CacheEntry, kCacheSlots> cache;
+  std::vector<TShape> inShapes, outShapes;
+  std::vector<DType> inTypes, outTypes;
+};
+thread_local ThreadState tState;
 
 uint64_t hashOf(const OpSpec &op, std::span<const Attrs::KeyValue> kv) {
   uint64_t h = 1469598103934665603ull ^ uint64_t(reinterpret_cast<uintptr_t>(&op));
@@ -58,9 +65,10 @@ bool sameKV(const CacheEntry &e, std::span<const Attrs::KeyValue> kv) {
   return true;
 }
 
-const CacheEntry &cachedAttrs(const OpSpec &op, std::span<const Attrs::KeyValue> kv) {
+const CacheEntry &cachedAttrs(ThreadState &ts, const OpSpec &op,
+                              std::span<const Attrs::KeyValue> kv) {
   const uint64_t h = hashOf(op, kv);
-  CacheEntry &e = tCache[h % kCacheSlots];
+  CacheEntry &e = ts.cache[h % kCacheSlots];
   if (e.op == &op && e.hash == h && sameKV(e, kv))
     return e;
   auto attrs = std::make_shared<const Attrs>(Attrs::parse(op, kv)); // may throw: slot unchanged
@@ -75,29 +83,37 @@ const CacheEntry &cachedAttrs(const OpSpec &op, std::span<const Attrs::KeyValue>
 // ---- the pushed op -------------------------------------------------------------------
 
 /// Everything the kernel needs when it runs; owned by the pushed function.
+/// Small ops (up to 4 arrays) keep their arrays in the record itself.
 struct OpRecord {
+  static constexpr size_t kInline = 4;
   std::shared_ptr<const Attrs> attrs;
   KernelFn fn = nullptr;
-  std::vector<NDArray> arrays; ///< inputs, then outputs
-  size_t numInputs = 0;
+  size_t numInputs = 0, numArrays = 0;
   bool isTrain = false;
+  NDArray inlineArrays[kInline];
+  std::vector<NDArray> heapArrays;
 
-  void run(RunContext rc) const {
-    constexpr size_t kInline = 8;
+  explicit OpRecord(size_t n) : numArrays(n) {
+    if (n > kInline)
+      heapArrays.resize(n);
+  }
+  NDArray &array(size_t i) { return numArrays > kInline ? heapArrays[i] : inlineArrays[i]; }
+
+  void run(RunContext rc) {
     TBlob inlineBlobs[kInline];
     std::vector<TBlob> heapBlobs;
     TBlob *blobs = inlineBlobs;
-    if (arrays.size() > kInline) {
-      heapBlobs.resize(arrays.size());
+    if (numArrays > kInline) {
+      heapBlobs.resize(numArrays);
       blobs = heapBlobs.data();
     }
-    for (size_t i = 0; i < arrays.size(); ++i)
-      blobs[i] = arrays[i].data();
+    for (size_t i = 0; i < numArrays; ++i)
+      blobs[i] = array(i).data();
     OpContext ctx;
     ctx.run = rc;
     ctx.isTrain = isTrain;
     fn(ctx, *attrs, std::span<const TBlob>(blobs, numInputs),
-       std::span<const TBlob>(blobs + numInputs, arrays.size() - numInputs));
+       std::span<const TBlob>(blobs + numInputs, numArrays - numInputs));
   }
 };
 
@@ -148,8 +164,45 @@ Context deviceOf(const Attrs &attrs, std::span<const NDArray> inputs) {
   return ctx;
 }
 
-void invokeParsed(const std::shared_ptr<const Attrs> &attrsP, size_t expectedInputs,
-                  std::span<const NDArray> inputs, std::vector<NDArray> &outputs) {
+/// Shape and type inference without building messages: false when it
+/// cannot finish or finds a conflict (inferOutputs then says what is wrong).
+bool inferFast(const Attrs &attrs, std::vector<TShape> &inShapes, std::vector<DType> &inTypes,
+               std::vector<TShape> &outShapes, std::vector<DType> &outTypes) {
+  const OpImpl &impl = opImpl(attrs.op());
+  if (!impl.inferShape)
+    return false;
+  const size_t nout = size_t(numOutputs(attrs));
+  outShapes.assign(nout, TShape());
+  outTypes.assign(nout, DType::Unknown);
+  try {
+    if (!impl.inferShape(attrs, inShapes, outShapes))
+      return false;
+    for (const TShape &s : outShapes)
+      if (!s.known())
+        return false;
+    if (impl.inferType) {
+      if (!impl.inferType(attrs, inTypes, outTypes))
+        return false;
+    } else { // the registry's default: one dtype for everything
+      if (inTypes.empty())
+        return false;
+      for (DType t : inTypes)
+        if (t != inTypes[0])
+          return false;
+      outTypes.assign(nout, inTypes[0]);
+    }
+  } catch (const Error &) {
+    return false;
+  }
+  for (DType t : outTypes)
+    if (t == DType::Unknown)
+      return false;
+  return true;
+}
+
+void invokeParsed(ThreadState &ts, const std::shared_ptr<const Attrs> &attrsP,
+                  size_t expectedInputs, std::span<const NDArray> inputs,
+                  std::vector<NDArray> &outputs) {
   const Attrs &attrs = *attrsP;
   const OpSpec &op = attrs.op();
   if (inputs.size() != expectedInputs) {
@@ -165,15 +218,16 @@ void invokeParsed(const std::shared_ptr<const Attrs> &attrsP, size_t expectedInp
   const Context ctx = deviceOf(attrs, inputs);
 
   // Inference on per-thread scratch vectors (no allocation once warm).
-  thread_local std::vector<TShape> inShapes, outShapes;
-  thread_local std::vector<DType> inTypes, outTypes;
+  std::vector<TShape> &inShapes = ts.inShapes, &outShapes = ts.outShapes;
+  std::vector<DType> &inTypes = ts.inTypes, &outTypes = ts.outTypes;
   inShapes.resize(inputs.size());
   inTypes.resize(inputs.size());
   for (size_t i = 0; i < inputs.size(); ++i) {
     inShapes[i] = inputs[i].shape();
     inTypes[i] = inputs[i].dtype();
   }
-  inferOutputs(attrs, inShapes, inTypes, outShapes, outTypes);
+  if (!inferFast(attrs, inShapes, inTypes, outShapes, outTypes))
+    inferOutputs(attrs, inShapes, inTypes, outShapes, outTypes); // the canonical error
   const size_t nout = outShapes.size();
 
   MXRT_CHECK(outputs.size() <= nout, "operator ", op.name, ": ", outputs.size(),
@@ -209,16 +263,17 @@ void invokeParsed(const std::shared_ptr<const Attrs> &attrsP, size_t expectedInp
         break;
       }
 
-  auto rec = std::make_unique<OpRecord>();
+  auto rec = std::make_unique<OpRecord>(inputs.size() + nout);
   rec->attrs = attrsP;
   rec->fn = fn;
   rec->numInputs = inputs.size();
-  rec->isTrain = tTraining;
-  rec->arrays.reserve(inputs.size() + nout);
-  rec->arrays.assign(inputs.begin(), inputs.end());
-  rec->arrays.insert(rec->arrays.end(), outputs.begin(), outputs.end());
+  rec->isTrain = ts.training;
+  for (size_t i = 0; i < inputs.size(); ++i)
+    rec->array(i) = inputs[i];
+  for (size_t o = 0; o < nout; ++o)
+    rec->array(inputs.size() + o) = outputs[o];
   for (auto &[o, tmp] : copyBack)
-    rec->arrays[inputs.size() + o] = tmp;
+    rec->array(inputs.size() + o) = tmp;
 
   VarBuf reads, writes;
   for (size_t i = 0; i < inputs.size(); ++i) {
@@ -227,8 +282,8 @@ void invokeParsed(const std::shared_ptr<const Attrs> &attrsP, size_t expectedInp
       mutated = mutated || size_t(m) == i;
     (mutated ? writes : reads).push(inputs[i].var());
   }
-  for (size_t i = inputs.size(); i < rec->arrays.size(); ++i)
-    writes.push(rec->arrays[i].var());
+  for (size_t i = inputs.size(); i < rec->numArrays; ++i)
+    writes.push(rec->array(i).var());
   if (impl.usesRandom)
     writes.push(randomVar(ctx));
 
@@ -241,12 +296,12 @@ void invokeParsed(const std::shared_ptr<const Attrs> &attrsP, size_t expectedInp
 } // namespace
 
 bool setTraining(bool isTrain) {
-  bool prev = tTraining;
-  tTraining = isTrain;
+  bool prev = tState.training;
+  tState.training = isTrain;
   return prev;
 }
 
-bool isTraining() { return tTraining; }
+bool isTraining() { return tState.training; }
 
 Context parseContext(std::string_view text) {
   if (text.empty())
@@ -278,15 +333,16 @@ Context parseContext(std::string_view text) {
 
 void invoke(const OpSpec &op, std::span<const NDArray> inputs,
             std::span<const Attrs::KeyValue> attrs, std::vector<NDArray> &outputs) {
-  const CacheEntry &e = cachedAttrs(op, attrs);
+  ThreadState &ts = tState;
+  const CacheEntry &e = cachedAttrs(ts, op, attrs);
   // Hold the attributes: a nested invoke could replace the cache slot.
   std::shared_ptr<const Attrs> held = e.attrs;
-  invokeParsed(held, e.numInputs, inputs, outputs);
+  invokeParsed(ts, held, e.numInputs, inputs, outputs);
 }
 
 void invoke(const Attrs &attrs, std::span<const NDArray> inputs, std::vector<NDArray> &outputs) {
   auto held = std::make_shared<const Attrs>(attrs);
-  invokeParsed(held, listInputNames(attrs).size(), inputs, outputs);
+  invokeParsed(tState, held, listInputNames(attrs).size(), inputs, outputs);
 }
 
 std::vector<NDArray> invoke(std::string_view op, std::span<const NDArray> inputs,

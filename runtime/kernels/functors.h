@@ -221,20 +221,30 @@ template <class T> MXRT_HD T erfinv_(T y) {
   return T(r);
 }
 
+/// x < 0 without a warning on unsigned types.
+template <class C> MXRT_HD bool isNegative(C x) {
+  if constexpr (std::is_unsigned_v<C>)
+    return false;
+  else
+    return x < C(0);
+}
+
 // ---- unary -------------------------------------------------------------
 // C is the compute type (see the file comment).
 
 template <UnaryOp Op> struct Unary;
 #define MXRT_UNARY(OP, expr)                                                                       \
   template <> struct Unary<UnaryOp::OP> {                                                          \
+    static constexpr UnaryOp kOp = UnaryOp::OP;                                                    \
     template <class C> MXRT_HD C operator()(C x) const { return expr; }                            \
   };
 MXRT_UNARY(Copy, x)
-MXRT_UNARY(Abs, (x < C(0) ? C(-x) : x))
-MXRT_UNARY(Sign, C((x > C(0)) - (x < C(0))))
+MXRT_UNARY(Abs, (isNegative(x) ? C(-x) : x))
+MXRT_UNARY(Sign, C((x > C(0)) - isNegative(x)))
 // Rounding is the identity on integers.
 #define MXRT_ROUNDING(OP, f)                                                                       \
   template <> struct Unary<UnaryOp::OP> {                                                          \
+    static constexpr UnaryOp kOp = UnaryOp::OP;                                                    \
     template <class C> MXRT_HD C operator()(C x) const {                                           \
       if constexpr (std::is_floating_point_v<C>)                                                   \
         return f(x);                                                                               \
@@ -396,7 +406,7 @@ template <class F> struct Swap {
 } // namespace fn
 
 /// Calls f(fn::Unary<op>()) for a runtime op: one switch for every kernel.
-template <class F> MXRT_HD void withUnary(UnaryOp op, F &&f) {
+template <class F> inline void withUnary(UnaryOp op, F &&f) {
   switch (op) {
     // clang-format off
 #define MXRT_CASE(OP) case UnaryOp::OP: return f(fn::Unary<UnaryOp::OP>());
@@ -415,7 +425,7 @@ template <class F> MXRT_HD void withUnary(UnaryOp op, F &&f) {
 }
 
 /// Calls f(fn::Binary<op>()) for a runtime op.
-template <class F> MXRT_HD void withBinary(BinaryOp op, F &&f) {
+template <class F> inline void withBinary(BinaryOp op, F &&f) {
   switch (op) {
     // clang-format off
 #define MXRT_CASE(OP) case BinaryOp::OP: return f(fn::Binary<BinaryOp::OP>());

@@ -13,6 +13,7 @@
 #include "kernels/functors.h"
 
 #include <cstdint>
+#include <math.h>
 
 namespace mxrt::kernels {
 
@@ -66,5 +67,52 @@ enum class RandomKind : uint8_t { Uniform, Normal, Randint };
 /// Elements produced per Philox block: 4 single-word values, or 2 when an
 /// element needs two words (float64, 64-bit integers).
 MXRT_HD int perBlock(bool wide) { return wide ? 2 : 4; }
+
+/// The 4 float values of one block: uniform in [a, b) or normal (mean a,
+/// std b) by Box-Muller on word pairs.
+MXRT_HD void philoxFloat(RandomKind kind, uint64_t key, uint64_t block, double a, double b,
+                         float v[4]) {
+  const Philox4 w = philox(key, block);
+  if (kind == RandomKind::Uniform) {
+    for (int l = 0; l < 4; ++l)
+      v[l] = float(a + double(uniform24(w.v[l])) * (b - a));
+    return;
+  }
+  for (int l = 0; l < 4; l += 2) {
+    const float r = ::sqrtf(-2.0f * ::logf(uniform24Open(w.v[l])));
+    const float t = 6.2831853071795865f * uniform24(w.v[l + 1]);
+    v[l] = float(a + b * double(r * ::cosf(t)));
+    v[l + 1] = float(a + b * double(r * ::sinf(t)));
+  }
+}
+
+/// The 2 double values of one block (53-bit uniforms).
+MXRT_HD void philoxDouble(RandomKind kind, uint64_t key, uint64_t block, double a, double b,
+                          double v[2]) {
+  const Philox4 w = philox(key, block);
+  const double u0 = uniform53(w.v[0], w.v[1]), u1 = uniform53(w.v[2], w.v[3]);
+  if (kind == RandomKind::Uniform) {
+    v[0] = a + u0 * (b - a);
+    v[1] = a + u1 * (b - a);
+    return;
+  }
+  const double r = ::sqrt(-2.0 * ::log(1.0 - u0)), t = 6.283185307179586 * u1;
+  v[0] = a + b * r * ::cos(t);
+  v[1] = a + b * r * ::sin(t);
+}
+
+/// Integers in [lo, lo + range): 4 from single words, or 2 from word pairs
+/// (`wide`, for 64-bit outputs).
+MXRT_HD void philoxInt(uint64_t key, uint64_t block, int64_t lo, uint64_t range, bool wide,
+                       int64_t v[4]) {
+  const Philox4 w = philox(key, block);
+  if (wide) {
+    v[0] = lo + int64_t(((uint64_t(w.v[0]) << 32) | w.v[1]) % range);
+    v[1] = lo + int64_t(((uint64_t(w.v[2]) << 32) | w.v[3]) % range);
+  } else {
+    for (int l = 0; l < 4; ++l)
+      v[l] = lo + int64_t(w.v[l] % range);
+  }
+}
 
 } // namespace mxrt::kernels

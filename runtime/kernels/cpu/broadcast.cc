@@ -9,6 +9,7 @@
 #include "kernels/cpu/cpu_util.h"
 #include "kernels/cpu/kernels.h"
 #include "kernels/kernel_props.h"
+#include "kernels/op_names.h"
 #include "kernels/shape_util.h"
 
 namespace mxrt::kernels::cpu {
@@ -88,10 +89,11 @@ void broadcastTo(const TBlob &in, const TBlob &out) {
 
 namespace {
 
-template <BinaryOp Op>
-void binaryKernel(const OpContext &, const Attrs &, std::span<const TBlob> in,
+OpMap<BinaryOp> binaryOf;
+
+void binaryKernel(const OpContext &, const Attrs &a, std::span<const TBlob> in,
                   std::span<const TBlob> out) {
-  binary(Op, in[0], in[1], out[0]);
+  binary(binaryOf[a.op()], in[0], in[1], out[0]);
 }
 
 void broadcastKernel(const OpContext &, const Attrs &, std::span<const TBlob> in,
@@ -100,53 +102,14 @@ void broadcastKernel(const OpContext &, const Attrs &, std::span<const TBlob> in
 }
 
 const KernelRegistrar registrations([] {
-  using B = BinaryOp;
-  const std::pair<const char *, KernelFn> ops[] = {
-      {"elemwise_add", binaryKernel<B::Add>},
-      {"elemwise_sub", binaryKernel<B::Sub>},
-      {"elemwise_mul", binaryKernel<B::Mul>},
-      {"elemwise_div", binaryKernel<B::Div>},
-      {"_mod", binaryKernel<B::Mod>},
-      {"_power", binaryKernel<B::Power>},
-      {"_maximum", binaryKernel<B::Maximum>},
-      {"_minimum", binaryKernel<B::Minimum>},
-      {"_hypot", binaryKernel<B::Hypot>},
-      {"_equal", binaryKernel<B::Equal>},
-      {"_not_equal", binaryKernel<B::NotEqual>},
-      {"_greater", binaryKernel<B::Greater>},
-      {"_greater_equal", binaryKernel<B::GreaterEqual>},
-      {"_lesser", binaryKernel<B::Lesser>},
-      {"_lesser_equal", binaryKernel<B::LesserEqual>},
-      {"_logical_and", binaryKernel<B::LogicalAnd>},
-      {"_logical_or", binaryKernel<B::LogicalOr>},
-      {"_logical_xor", binaryKernel<B::LogicalXor>},
-      {"broadcast_add", binaryKernel<B::Add>},
-      {"broadcast_sub", binaryKernel<B::Sub>},
-      {"broadcast_mul", binaryKernel<B::Mul>},
-      {"broadcast_div", binaryKernel<B::Div>},
-      {"broadcast_mod", binaryKernel<B::Mod>},
-      {"broadcast_power", binaryKernel<B::Power>},
-      {"broadcast_maximum", binaryKernel<B::Maximum>},
-      {"broadcast_minimum", binaryKernel<B::Minimum>},
-      {"broadcast_hypot", binaryKernel<B::Hypot>},
-      {"broadcast_equal", binaryKernel<B::Equal>},
-      {"broadcast_not_equal", binaryKernel<B::NotEqual>},
-      {"broadcast_greater", binaryKernel<B::Greater>},
-      {"broadcast_greater_equal", binaryKernel<B::GreaterEqual>},
-      {"broadcast_lesser", binaryKernel<B::Lesser>},
-      {"broadcast_lesser_equal", binaryKernel<B::LesserEqual>},
-      {"broadcast_logical_and", binaryKernel<B::LogicalAnd>},
-      {"broadcast_logical_or", binaryKernel<B::LogicalOr>},
-      {"broadcast_logical_xor", binaryKernel<B::LogicalXor>},
-      {"broadcast_to", broadcastKernel},
-      {"broadcast_like", broadcastKernel},
-      {"broadcast_axis", broadcastKernel},
-  };
-  for (const auto &[name, k] : ops) {
-    registerKernel(name, DeviceType::CPU, k);
-    if (k != broadcastKernel) // broadcast_to's output is larger than its input
-      markAliasSafe(name);
+  for (const BinaryName &b : kBinaryOps) {
+    binaryOf.set(b.name, b.op);
+    registerKernel(b.name, DeviceType::CPU, binaryKernel);
+    markAliasSafe(b.name);
   }
+  // broadcast_to's output is larger than its input: never in place.
+  for (const char *name : {"broadcast_to", "broadcast_like", "broadcast_axis"})
+    registerKernel(name, DeviceType::CPU, broadcastKernel);
 });
 
 } // namespace

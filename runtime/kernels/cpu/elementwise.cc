@@ -8,6 +8,7 @@
 #include "kernels/cpu/cpu_util.h"
 #include "kernels/cpu/kernels.h"
 #include "kernels/kernel_props.h"
+#include "kernels/op_names.h"
 
 #include <cmath>
 
@@ -196,16 +197,18 @@ void where(const TBlob &cond, const TBlob &x, const TBlob &y, const TBlob &out) 
 
 namespace {
 
-template <UnaryOp Op>
-void unaryKernel(const OpContext &, const Attrs &, std::span<const TBlob> in,
+OpMap<UnaryOp> unaryOf;
+OpMap<BinaryName> scalarOf;
+
+void unaryKernel(const OpContext &, const Attrs &a, std::span<const TBlob> in,
                  std::span<const TBlob> out) {
-  unary(Op, in[0], out[0]);
+  unary(unaryOf[a.op()], in[0], out[0]);
 }
 
-template <BinaryOp Op, bool Reverse>
-void scalarKernel(const OpContext &, const Attrs &attrs, std::span<const TBlob> in,
+void scalarKernel(const OpContext &, const Attrs &a, std::span<const TBlob> in,
                   std::span<const TBlob> out) {
-  binaryScalar(Op, in[0], attrs.getFloat("scalar"), Reverse, out[0]);
+  const BinaryName &b = scalarOf[a.op()];
+  binaryScalar(b.op, in[0], a.getFloat("scalar"), b.reverse, out[0]);
 }
 
 UnaryOp activationOp(const Attrs &attrs) {
@@ -234,91 +237,18 @@ void copyKernel(const OpContext &, const Attrs &, std::span<const TBlob> in,
 }
 
 const KernelRegistrar registrations([] {
-  using U = UnaryOp;
-  const std::pair<const char *, KernelFn> unaries[] = {
-      {"abs", unaryKernel<U::Abs>},
-      {"sign", unaryKernel<U::Sign>},
-      {"round", unaryKernel<U::Round>},
-      {"rint", unaryKernel<U::Rint>},
-      {"ceil", unaryKernel<U::Ceil>},
-      {"floor", unaryKernel<U::Floor>},
-      {"trunc", unaryKernel<U::Trunc>},
-      {"fix", unaryKernel<U::Fix>},
-      {"square", unaryKernel<U::Square>},
-      {"sqrt", unaryKernel<U::Sqrt>},
-      {"rsqrt", unaryKernel<U::Rsqrt>},
-      {"cbrt", unaryKernel<U::Cbrt>},
-      {"rcbrt", unaryKernel<U::Rcbrt>},
-      {"exp", unaryKernel<U::Exp>},
-      {"log", unaryKernel<U::Log>},
-      {"log10", unaryKernel<U::Log10>},
-      {"log2", unaryKernel<U::Log2>},
-      {"log1p", unaryKernel<U::Log1p>},
-      {"expm1", unaryKernel<U::Expm1>},
-      {"sin", unaryKernel<U::Sin>},
-      {"cos", unaryKernel<U::Cos>},
-      {"tan", unaryKernel<U::Tan>},
-      {"arcsin", unaryKernel<U::Arcsin>},
-      {"arccos", unaryKernel<U::Arccos>},
-      {"arctan", unaryKernel<U::Arctan>},
-      {"sinh", unaryKernel<U::Sinh>},
-      {"cosh", unaryKernel<U::Cosh>},
-      {"tanh", unaryKernel<U::Tanh>},
-      {"arcsinh", unaryKernel<U::Arcsinh>},
-      {"arccosh", unaryKernel<U::Arccosh>},
-      {"arctanh", unaryKernel<U::Arctanh>},
-      {"degrees", unaryKernel<U::Degrees>},
-      {"radians", unaryKernel<U::Radians>},
-      {"sigmoid", unaryKernel<U::Sigmoid>},
-      {"relu", unaryKernel<U::Relu>},
-      {"softsign", unaryKernel<U::Softsign>},
-      {"negative", unaryKernel<U::Negative>},
-      {"reciprocal", unaryKernel<U::Reciprocal>},
-      {"erf", unaryKernel<U::Erf>},
-      {"erfinv", unaryKernel<U::Erfinv>},
-      {"gamma", unaryKernel<U::Gamma>},
-      {"gammaln", unaryKernel<U::Gammaln>},
-      {"logical_not", unaryKernel<U::LogicalNot>},
-      {"_copy", copyKernel},
-      {"BlockGrad", copyKernel},
-      {"make_loss", copyKernel},
-      {"Activation", activationKernel},
-  };
-  for (const auto &[name, k] : unaries) {
-    registerKernel(name, DeviceType::CPU, k);
-    markAliasSafe(name);
+  for (const UnaryName &u : kUnaryOps) {
+    unaryOf.set(u.name, u.op);
+    registerKernel(u.name, DeviceType::CPU, unaryKernel);
+    markAliasSafe(u.name);
   }
-
-  using B = BinaryOp;
-  const std::pair<const char *, KernelFn> scalars[] = {
-      {"_plus_scalar", scalarKernel<B::Add, false>},
-      {"_minus_scalar", scalarKernel<B::Sub, false>},
-      {"_rminus_scalar", scalarKernel<B::Sub, true>},
-      {"_mul_scalar", scalarKernel<B::Mul, false>},
-      {"_div_scalar", scalarKernel<B::Div, false>},
-      {"_rdiv_scalar", scalarKernel<B::Div, true>},
-      {"_mod_scalar", scalarKernel<B::Mod, false>},
-      {"_rmod_scalar", scalarKernel<B::Mod, true>},
-      {"_power_scalar", scalarKernel<B::Power, false>},
-      {"_rpower_scalar", scalarKernel<B::Power, true>},
-      {"_maximum_scalar", scalarKernel<B::Maximum, false>},
-      {"_minimum_scalar", scalarKernel<B::Minimum, false>},
-      {"_hypot_scalar", scalarKernel<B::Hypot, false>},
-      {"_equal_scalar", scalarKernel<B::Equal, false>},
-      {"_not_equal_scalar", scalarKernel<B::NotEqual, false>},
-      {"_greater_scalar", scalarKernel<B::Greater, false>},
-      {"_greater_equal_scalar", scalarKernel<B::GreaterEqual, false>},
-      {"_lesser_scalar", scalarKernel<B::Lesser, false>},
-      {"_lesser_equal_scalar", scalarKernel<B::LesserEqual, false>},
-      {"_logical_and_scalar", scalarKernel<B::LogicalAnd, false>},
-      {"_logical_or_scalar", scalarKernel<B::LogicalOr, false>},
-      {"_logical_xor_scalar", scalarKernel<B::LogicalXor, false>},
-  };
-  for (const auto &[name, k] : scalars) {
-    registerKernel(name, DeviceType::CPU, k);
-    markAliasSafe(name);
+  registerKernel("Activation", DeviceType::CPU, activationKernel);
+  for (const BinaryName &b : kScalarOps) {
+    scalarOf.set(b.name, b);
+    registerKernel(b.name, DeviceType::CPU, scalarKernel);
+    markAliasSafe(b.name);
   }
-  for (const char *name : {"Cast", "clip", "hard_sigmoid", "add_n", "where"})
+  for (const char *name : {"Activation", "Cast", "clip", "hard_sigmoid", "add_n", "where"})
     markAliasSafe(name);
 
   registerKernel(

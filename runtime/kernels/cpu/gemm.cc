@@ -227,8 +227,8 @@ void batchDot(const TBlob &lhs, const TBlob &rhs, bool ta, bool tb, const TBlob 
   }
 }
 
-void fullyConnected(const TBlob &data, const TBlob &weight, const TBlob *bias, bool flatten,
-                    const TBlob &out) {
+DotDims fcDims(const TBlob &data, const TBlob &weight, const TBlob *bias, bool flatten,
+               const TBlob &out) {
   const char *op = "FullyConnected";
   checkDType(weight, data.dtype, op, "weight");
   checkDType(out, data.dtype, op, "out");
@@ -242,6 +242,18 @@ void fullyConnected(const TBlob &data, const TBlob &weight, const TBlob *bias, b
              weight.shape.str(), ", expected (", H, ",", K, ")");
   MXRT_CHECK(out.numel() == N * H, "operator FullyConnected: output has ", out.numel(),
              " elements, expected ", N * H);
+  if (bias) {
+    checkDType(*bias, data.dtype, op, "bias");
+    MXRT_CHECK(bias->numel() == H, "operator FullyConnected: argument 'bias' has shape ",
+               bias->shape.str(), ", expected (", H, ",)");
+  }
+  return {N, K, H};
+}
+
+void fullyConnected(const TBlob &data, const TBlob &weight, const TBlob *bias, bool flatten,
+                    const TBlob &out) {
+  const char *op = "FullyConnected";
+  const auto [N, K, H] = fcDims(data, weight, bias, flatten, out);
   if (out.numel() == 0)
     return;
   if (K == 0)
@@ -249,9 +261,6 @@ void fullyConnected(const TBlob &data, const TBlob &weight, const TBlob *bias, b
   else
     matmul(data.dtype, false, true, N, H, K, data.dptr, weight.dptr, out.dptr, op);
   if (bias) {
-    checkDType(*bias, data.dtype, op, "bias");
-    MXRT_CHECK(bias->numel() == H, "operator FullyConnected: argument 'bias' has shape ",
-               bias->shape.str(), ", expected (", H, ",)");
     TBlob o2 = out;
     o2.shape = TShape{N, H};
     TBlob b2 = *bias;

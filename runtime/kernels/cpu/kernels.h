@@ -12,7 +12,9 @@
 #pragma once
 
 #include "kernels/functors.h"
+#include "kernels/layout_plans.h"
 #include "kernels/philox.h"
+#include "kernels/reducers.h"
 #include "kernels/shape_util.h"
 #include "mxrt/ndarray.h"
 
@@ -62,16 +64,8 @@ void copyStrided(const void *src, const StridedPlan &plan, void *dst, size_t ele
 
 /// out = in with axes permuted (empty axes: reversed, as MXNet).
 void transpose(const TBlob &in, std::span<const int64_t> axes, const TBlob &out);
-/// One axis of a slice: `length` elements from `begin` by `step`.
-struct SliceRange {
-  int64_t begin, step, length;
-};
-/// MXNet's slice begin/end/step (None entries as nullopt, fewer entries
-/// than the rank leave the rest whole) resolved per axis of `shape`.
-std::vector<SliceRange> resolveSlice(const TShape &shape,
-                                     std::span<const std::optional<int64_t>> begin,
-                                     std::span<const std::optional<int64_t>> end,
-                                     std::span<const std::optional<int64_t>> step);
+using kernels::resolveSlice;
+using kernels::SliceRange;
 void slice(const TBlob &in, std::span<const SliceRange> ranges, const TBlob &out);
 /// slice_axis: [begin, end) of one axis, negative values from the end.
 void sliceAxis(const TBlob &in, int64_t axis, int64_t begin, std::optional<int64_t> end,
@@ -115,7 +109,7 @@ void sortAlong(const TBlob &data, std::optional<int64_t> axis, int64_t k, bool a
 
 // ---- reduce.cc ----------------------------------------------------------------
 
-enum class ReduceOp : uint8_t { Sum, Mean, Prod, Max, Min, NanSum, NanProd, Norm1, Norm2 };
+using kernels::ReduceOp;
 
 /// Bit i set: axis i is reduced.
 using AxisMask = uint64_t;
@@ -149,6 +143,9 @@ DotDims dotDims(const TShape &lhs, const TShape &rhs, bool transA, bool transB);
 void dot(const TBlob &lhs, const TBlob &rhs, bool transA, bool transB, const TBlob &out);
 /// batch_dot over the leading (batch) axes; rank >= 3, equal batch shapes.
 void batchDot(const TBlob &lhs, const TBlob &rhs, bool transA, bool transB, const TBlob &out);
+/// FullyConnected's (N, K, H = num_hidden), checking every argument.
+DotDims fcDims(const TBlob &data, const TBlob &weight, const TBlob *bias, bool flatten,
+               const TBlob &out);
 /// FullyConnected forward: out = data W^T (+ bias). flatten: data is (N, K)
 /// after flattening all but the first axis; else its last axis is K.
 void fullyConnected(const TBlob &data, const TBlob &weight, const TBlob *bias, bool flatten,
@@ -164,5 +161,82 @@ void randomFill(RandomKind kind, PhiloxState st, double a, double b, const TBlob
 /// Dropout in training: mask = bernoulli(1 - p) / (1 - p) over mask's shape
 /// (data's, or 1 along the `axes` of variational dropout), out = data * mask.
 void dropout(PhiloxState st, double p, const TBlob &data, const TBlob &out, const TBlob &mask);
+
+// ---- nn_norm.cc -----------------------------------------------------------------
+
+struct BatchNormParams {
+  double eps = 1e-3, momentum = 0.9;
+  bool fixGamma = true, useGlobalStats = false, training = false;
+  int64_t axis = 1;
+};
+/// BatchNorm forward (see nn_norm.cc for MXNet's statistics semantics);
+/// mean/var (nullable) receive the statistics used, var as 1/sqrt(var+eps).
+/// Training updates movingMean/movingVar in place.
+void batchNorm(const TBlob &data, const TBlob &gamma, const TBlob &beta, const TBlob &movingMean,
+               const TBlob &movingVar, const BatchNormParams &p, const TBlob &out,
+               const TBlob *mean, const TBlob *var);
+/// LayerNorm along axis; mean and std (nullable) have data's shape with
+/// that axis 1; std = sqrt(var + eps).
+void layerNorm(const TBlob &data, const TBlob &gamma, const TBlob &beta, int64_t axis, double eps,
+               const TBlob &out, const TBlob *mean, const TBlob *stdOut);
+enum class SoftmaxKind : uint8_t { Plain, Log, Min };
+/// softmax/log_softmax/softmin of data / temperature along axis; out may
+/// have another float dtype. length (nullable): valid entries per line,
+/// the rest is 0.
+void softmax(const TBlob &data, int64_t axis, double temperature, SoftmaxKind kind,
+             const TBlob *length, const TBlob &out);
+
+// ---- nn_conv.cc -------------------------------------------------------------------
+
+/// The resolved geometry of a channel-first convolution.
+struct ConvGeometry {
+  int ndim = 0;
+  int64_t groups = 1;
+  int64_t kernel[3], stride[3], dilate[3], pad[3], in[3], out[3];
+};
+/// From MXNet's attributes (empty stride/dilate/pad: 1/1/0); Error names
+/// the op and the shapes.
+ConvGeometry convGeometry(const TShape &data, std::span<const int64_t> kernel,
+                          std::span<const int64_t> stride, std::span<const int64_t> dilate,
+                          std::span<const int64_t> pad, int64_t groups, const char *op);
+/// Convolution forward: data (N, C, spatial...), weight (F, C/groups,
+/// kernel...), bias (F,) or null.
+void convolution(const TBlob &data, const TBlob &weight, const TBlob *bias, const ConvGeometry &g,
+                 const TBlob &out);
+
+// ---- nn_pool.cc --------------------------------------------------------------------
+
+enum class PoolType : uint8_t { Max, Avg, Sum, Lp };
+struct PoolParams {
+  PoolType type = PoolType::Max;
+  bool global = false, countIncludePad = true;
+  std::vector<int64_t> kernel, stride, pad;
+  double pValue = 2;
+};
+/// Pooling forward, channel-first; out's spatial extents decide the windows.
+void pooling(const TBlob &data, const PoolParams &p, const TBlob &out);
+enum class LeakyType : uint8_t { Leaky, PRelu, Elu, Selu, Gelu, RRelu };
+struct LeakyParams {
+  LeakyType type = LeakyType::Leaky;
+  double slope = 0.25, lower = 0.125, upper = 0.334;
+  bool training = false;
+  PhiloxState random; ///< rrelu's slopes in training
+};
+/// LeakyReLU: gamma (prelu) per channel of axis 1 or scalar; mask (rrelu)
+/// receives the slopes used.
+void leakyRelu(const TBlob &data, const TBlob *gamma, LeakyParams p, const TBlob &out,
+               const TBlob *mask);
+
+// ---- optimizer.cc --------------------------------------------------------------------
+
+enum class OptimizerKind : uint8_t { Sgd, SgdMom, Adam };
+struct OptimizerParams {
+  double lr = 0, wd = 0, rescaleGrad = 1, clipGradient = -1;
+  double momentum = 0, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8;
+};
+/// One fused update pass: states are () for sgd, (mom) for sgd_mom,
+/// (mean, var) for adam, updated in place; out receives the new weight.
+void optimizerUpdate(OptimizerKind kind, const OptimizerParams &p, const TBlob &weight,
+                     const TBlob &grad, std::span<const TBlob> states, const TBlob &out);
 
 } // namespace mxrt::kernels::cpu

@@ -17,47 +17,23 @@
 namespace mxrt::kernels::cpu {
 namespace {
 
-constexpr double kTwoPi = 6.283185307179586;
-
 template <class T> constexpr bool isWide = sizeof(T) == 8;
 
 /// Fills the values of one block into v[0..perBlock).
 template <class T>
 void drawBlock(RandomKind kind, uint64_t key, uint64_t block, double a, double b, T *v) {
-  const Philox4 w = philox(key, block);
-  if constexpr (isFloatLike<T>) {
-    if constexpr (isWide<T>) {
-      double u0 = uniform53(w.v[0], w.v[1]), u1 = uniform53(w.v[2], w.v[3]);
-      if (kind == RandomKind::Uniform) {
-        v[0] = a + u0 * (b - a);
-        v[1] = a + u1 * (b - a);
-      } else { // Box-Muller on (0, 1] x [0, 1)
-        double r = std::sqrt(-2.0 * std::log(1.0 - u0));
-        v[0] = a + b * r * std::cos(kTwoPi * u1);
-        v[1] = a + b * r * std::sin(kTwoPi * u1);
-      }
-    } else {
-      if (kind == RandomKind::Uniform) {
-        for (int l = 0; l < 4; ++l)
-          v[l] = store<T>(float(a + double(uniform24(w.v[l])) * (b - a)));
-      } else {
-        for (int l = 0; l < 4; l += 2) {
-          float r = std::sqrt(-2.0f * std::log(uniform24Open(w.v[l])));
-          float t = float(kTwoPi) * uniform24(w.v[l + 1]);
-          v[l] = store<T>(float(a + b * double(r * std::cos(t))));
-          v[l + 1] = store<T>(float(a + b * double(r * std::sin(t))));
-        }
-      }
-    }
+  if constexpr (std::is_same_v<T, double>) {
+    philoxDouble(kind, key, block, a, b, v);
+  } else if constexpr (isFloatLike<T>) {
+    float f[4];
+    philoxFloat(kind, key, block, a, b, f);
+    for (int l = 0; l < 4; ++l)
+      v[l] = store<T>(f[l]);
   } else { // randint in [a, b)
-    const uint64_t range = uint64_t(int64_t(b) - int64_t(a));
-    if constexpr (isWide<T>) {
-      v[0] = T(int64_t(a) + int64_t(((uint64_t(w.v[0]) << 32 | w.v[1]) % range)));
-      v[1] = T(int64_t(a) + int64_t(((uint64_t(w.v[2]) << 32 | w.v[3]) % range)));
-    } else {
-      for (int l = 0; l < 4; ++l)
-        v[l] = T(int64_t(a) + int64_t(w.v[l] % range));
-    }
+    int64_t r[4];
+    philoxInt(key, block, int64_t(a), uint64_t(int64_t(b) - int64_t(a)), isWide<T>, r);
+    for (int l = 0; l < perBlock(isWide<T>); ++l)
+      v[l] = T(r[l]);
   }
 }
 

@@ -15,6 +15,7 @@
 // int64 for integers (wrapping exactly as the integer type would).
 #include "kernels/cpu/cpu_util.h"
 #include "kernels/cpu/kernels.h"
+#include "kernels/reducers.h"
 
 #include <cmath>
 #include <limits>
@@ -32,51 +33,6 @@ using acc_t =
     std::conditional_t<Op == ReduceOp::Max || Op == ReduceOp::Min, compute_t<T>,
                        std::conditional_t<std::is_same_v<T, double>, double,
                                           std::conditional_t<isFloatLike<T>, float, int64_t>>>;
-
-template <ReduceOp Op, class A> struct Reducer;
-template <class A> struct Reducer<ReduceOp::Sum, A> {
-  static A init() { return A(0); }
-  MXRT_INLINE static A step(A acc, A x) { return acc + x; }
-  MXRT_INLINE static A merge(A a, A b) { return a + b; }
-};
-template <class A> struct Reducer<ReduceOp::Mean, A> : Reducer<ReduceOp::Sum, A> {};
-template <class A> struct Reducer<ReduceOp::Prod, A> {
-  static A init() { return A(1); }
-  MXRT_INLINE static A step(A acc, A x) { return acc * x; }
-  MXRT_INLINE static A merge(A a, A b) { return a * b; }
-};
-template <class A> struct Reducer<ReduceOp::NanSum, A> {
-  static A init() { return A(0); }
-  MXRT_INLINE static A step(A acc, A x) { return fn::isNan(x) ? acc : acc + x; }
-  MXRT_INLINE static A merge(A a, A b) { return a + b; }
-};
-template <class A> struct Reducer<ReduceOp::NanProd, A> {
-  static A init() { return A(1); }
-  MXRT_INLINE static A step(A acc, A x) { return fn::isNan(x) ? acc : acc * x; }
-  MXRT_INLINE static A merge(A a, A b) { return a * b; }
-};
-template <class A> struct Reducer<ReduceOp::Max, A> {
-  static A init() {
-    return std::numeric_limits<A>::has_infinity ? -std::numeric_limits<A>::infinity()
-                                                : std::numeric_limits<A>::lowest();
-  }
-  MXRT_INLINE static A step(A acc, A x) { return (x > acc || fn::isNan(x)) ? x : acc; }
-  MXRT_INLINE static A merge(A a, A b) { return step(a, b); }
-};
-template <class A> struct Reducer<ReduceOp::Min, A> {
-  static A init() {
-    return std::numeric_limits<A>::has_infinity ? std::numeric_limits<A>::infinity()
-                                                : std::numeric_limits<A>::max();
-  }
-  MXRT_INLINE static A step(A acc, A x) { return (x < acc || fn::isNan(x)) ? x : acc; }
-  MXRT_INLINE static A merge(A a, A b) { return step(a, b); }
-};
-template <class A> struct Reducer<ReduceOp::Norm1, A> : Reducer<ReduceOp::Sum, A> {
-  MXRT_INLINE static A step(A acc, A x) { return acc + (x < A(0) ? -x : x); }
-};
-template <class A> struct Reducer<ReduceOp::Norm2, A> : Reducer<ReduceOp::Sum, A> {
-  MXRT_INLINE static A step(A acc, A x) { return acc + x * x; }
-};
 
 /// Reduces n elements at x (stride 1) in kLanes lanes, lanes merged in a
 /// fixed tree.

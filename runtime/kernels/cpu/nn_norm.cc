@@ -1,0 +1,253 @@
+// nn_norm.cc - normalization layers and softmax: BatchNorm, LayerNorm,
+// softmax/log_softmax/softmin, SoftmaxOutput and SoftmaxActivation (forward).
+//
+// All of them reduce along one axis of an (outer, axis, inner) view and then
+// map every element; statistics accumulate in double for float64 and float
+// otherwise, one (outer, inner) line per task.
+//
+// BatchNorm follows MXNet 1.x: in training (and not use_global_stats) it
+// normalizes with the batch mean and biased variance and returns them as
+// `mean` and `var` = 1 / sqrt(variance + eps); otherwise it uses the moving
+// statistics and returns those (var again as an inverse std). MXNet updates
+// the moving statistics in the backward pass of a training forward; we do
+// it in the training forward itself (moving = moving * momentum + batch *
+// (1 - momentum)), which is the same update once per training step.
+#include "kernels/cpu/cpu_util.h"
+#include "kernels/cpu/kernels.h"
+
+#include <cmath>
+
+namespace mxrt::kernels::cpu {
+namespace {
+
+struct AxisView {
+  int64_t outer, n, inner;
+};
+
+AxisView axisView(const TShape &s, int64_t axis, const char *op) {
+  const int a = normalizeAxis(axis, s.ndim(), op);
+  return {s.prod(0, a), s[a], s.prod(a + 1, s.ndim())};
+}
+
+template <class T> using stat_t = std::conditional_t<std::is_same_v<T, double>, double, float>;
+
+} // namespace
+
+void batchNorm(const TBlob &data, const TBlob &gamma, const TBlob &beta, const TBlob &movingMean,
+               const TBlob &movingVar, const BatchNormParams &p, const TBlob &out,
+               const TBlob *mean, const TBlob *var) {
+  const char *op = "BatchNorm";
+  checkDType(out, data.dtype, op, "out");
+  const AxisView v = axisView(data.shape, p.axis, op);
+  for (auto [b, name] : {std::pair{&gamma, "gamma"},
+                         {&beta, "beta"},
+                         {&movingMean, "moving_mean"},
+                         {&movingVar, "moving_var"}})
+    MXRT_CHECK(b->numel() == v.n, "operator BatchNorm: argument '", name, "' has shape ",
+               b->shape.str(), ", expected (", v.n, ",)");
+  const bool batchStats = p.training && !p.useGlobalStats;
+  const int64_t count = v.outer * v.inner;
+  MXRT_FLOAT_SWITCH(data.dtype, T, op, {
+    // The parameters and statistics are float32 for 16-bit data (MXNet).
+    MXRT_FLOAT_SWITCH(gamma.dtype, P, "BatchNorm parameters", {
+      using A = stat_t<T>;
+      const T *x = data.ptr<T>();
+      T *y = out.ptr<T>();
+      P *mm = movingMean.ptr<P>(), *mv = movingVar.ptr<P>();
+      parallel(v.n, 1, [&](int64_t lo, int64_t hi) {
+        for (int64_t c = lo; c < hi; ++c) {
+          A mu, invstd;
+          if (batchStats) {
+            A s = 0, ss = 0;
+            for (int64_t o = 0; o < v.outer; ++o) {
+              const T *row = x + (o * v.n + c) * v.inner;
+              for (int64_t i = 0; i < v.inner; ++i)
+                s += load<A>(row[i]);
+            }
+            mu = count ? s / A(count) : A(0);
+            for (int64_t o = 0; o < v.outer; ++o) {
+              const T *row = x + (o * v.n + c) * v.inner;
+              for (int64_t i = 0; i < v.inner; ++i) {
+                A d = load<A>(row[i]) - mu;
+                ss += d * d;
+              }
+            }
+            A variance = count ? ss / A(count) : A(0);
+            invstd = A(1) / std::sqrt(variance + A(p.eps));
+            mm[c] = store<P>(load<A>(mm[c]) * A(p.momentum) + mu * A(1 - p.momentum));
+            mv[c] = store<P>(load<A>(mv[c]) * A(p.momentum) + variance * A(1 - p.momentum));
+          } else {
+            mu = load<A>(mm[c]);
+            invstd = A(1) / std::sqrt(load<A>(mv[c]) + A(p.eps));
+          }
+          if (mean)
+            mean->ptr<P>()[c] = store<P>(mu);
+          if (var)
+            var->ptr<P>()[c] = store<P>(invstd);
+          const A g = p.fixGamma ? A(1) : load<A>(gamma.ptr<P>()[c]);
+          const A scale = g * invstd, shift = load<A>(beta.ptr<P>()[c]) - mu * scale;
+          for (int64_t o = 0; o < v.outer; ++o) {
+            const T *row = x + (o * v.n + c) * v.inner;
+            T *orow = y + (o * v.n + c) * v.inner;
+            for (int64_t i = 0; i < v.inner; ++i)
+              orow[i] = store<T>(load<A>(row[i]) * scale + shift);
+          }
+        }
+      });
+    });
+  });
+}
+
+void layerNorm(const TBlob &data, const TBlob &gamma, const TBlob &beta, int64_t axis, double eps,
+               const TBlob &out, const TBlob *mean, const TBlob *stdOut) {
+  const char *op = "LayerNorm";
+  checkDType(out, data.dtype, op, "out");
+  const AxisView v = axisView(data.shape, axis, op);
+  MXRT_CHECK(gamma.numel() == v.n && beta.numel() == v.n, "operator LayerNorm: gamma ",
+             gamma.shape.str(), " and beta ", beta.shape.str(), " must have shape (", v.n, ",)");
+  MXRT_FLOAT_SWITCH(data.dtype, T, op, {
+    using A = stat_t<T>;
+    const T *x = data.ptr<T>(), *g = gamma.ptr<T>(), *b = beta.ptr<T>();
+    T *y = out.ptr<T>();
+    parallel(v.outer * v.inner, std::max<int64_t>(1, kGrain / std::max<int64_t>(1, v.n)),
+             [&](int64_t lo, int64_t hi) {
+               for (int64_t t = lo; t < hi; ++t) {
+                 const int64_t base = t / v.inner * v.n * v.inner + t % v.inner;
+                 A s = 0, ss = 0;
+                 for (int64_t k = 0; k < v.n; ++k)
+                   s += load<A>(x[base + k * v.inner]);
+                 const A mu = s / A(v.n);
+                 for (int64_t k = 0; k < v.n; ++k) {
+                   A d = load<A>(x[base + k * v.inner]) - mu;
+                   ss += d * d;
+                 }
+                 const A sd = std::sqrt(ss / A(v.n) + A(eps));
+                 for (int64_t k = 0; k < v.n; ++k) {
+                   const int64_t i = base + k * v.inner;
+                   y[i] = store<T>((load<A>(x[i]) - mu) / sd * load<A>(g[k]) + load<A>(b[k]));
+                 }
+                 if (mean)
+                   mean->ptr<T>()[t] = store<T>(mu);
+                 if (stdOut)
+                   stdOut->ptr<T>()[t] = store<T>(sd);
+               }
+             });
+  });
+}
+
+void softmax(const TBlob &data, int64_t axis, double temperature, SoftmaxKind kind,
+             const TBlob *length, const TBlob &out) {
+  const char *op = kind == SoftmaxKind::Log ? "log_softmax" : "softmax";
+  checkSameSize(data, out, op, "data", "out");
+  const AxisView v = axisView(data.shape, axis, op);
+  std::vector<int64_t> lengths;
+  if (length) {
+    MXRT_CHECK(length->numel() == v.outer * v.inner, "operator ", op, ": length has shape ",
+               length->shape.str(), ", expected ", v.outer * v.inner, " elements");
+    lengths.resize(size_t(length->numel()));
+    MXRT_DTYPE_SWITCH(length->dtype, L, {
+      for (size_t i = 0; i < lengths.size(); ++i)
+        lengths[i] = int64_t(load<double>(length->ptr<L>()[i]));
+    });
+  }
+  const bool negate = kind == SoftmaxKind::Min;
+  MXRT_FLOAT_SWITCH(data.dtype, T, op, {
+    MXRT_FLOAT_SWITCH(out.dtype, TO, op, {
+      using A = std::conditional_t<std::is_same_v<T, double> || std::is_same_v<TO, double>, double,
+                                   float>;
+      const T *x = data.ptr<T>();
+      TO *y = out.ptr<TO>();
+      const A invT = A(1 / temperature);
+      parallel(v.outer * v.inner, std::max<int64_t>(1, kGrain / std::max<int64_t>(1, v.n)),
+               [&](int64_t lo, int64_t hi) {
+                 for (int64_t t = lo; t < hi; ++t) {
+                   const int64_t base = t / v.inner * v.n * v.inner + t % v.inner;
+                   const int64_t len =
+                       length ? std::clamp<int64_t>(lengths[size_t(t)], 0, v.n) : v.n;
+                   auto at = [&](int64_t k) {
+                     A z = load<A>(x[base + k * v.inner]) * invT;
+                     return negate ? -z : z;
+                   };
+                   A m = -std::numeric_limits<A>::infinity();
+                   for (int64_t k = 0; k < len; ++k)
+                     m = std::max(m, at(k));
+                   A s = 0;
+                   for (int64_t k = 0; k < len; ++k)
+                     s += std::exp(at(k) - m);
+                   const A logS = std::log(s);
+                   for (int64_t k = 0; k < v.n; ++k) {
+                     A r = k >= len                   ? A(0)
+                           : kind == SoftmaxKind::Log ? at(k) - m - logS
+                                                      : std::exp(at(k) - m) / s;
+                     y[base + k * v.inner] = store<TO>(r);
+                   }
+                 }
+               });
+    });
+  });
+}
+
+// ---- op registration -----------------------------------------------------------
+
+namespace {
+
+void batchNormKernel(const OpContext &ctx, const Attrs &a, std::span<const TBlob> in,
+                     std::span<const TBlob> out) {
+  BatchNormParams p;
+  p.eps = a.getFloat("eps");
+  p.momentum = a.getFloat("momentum");
+  p.fixGamma = a.getBool("fix_gamma");
+  p.useGlobalStats = a.getBool("use_global_stats");
+  p.axis = a.getInt("axis");
+  p.training = ctx.isTrain;
+  batchNorm(in[0], in[1], in[2], in[3], in[4], p, out[0], out.size() > 1 ? &out[1] : nullptr,
+            out.size() > 2 ? &out[2] : nullptr);
+}
+
+template <SoftmaxKind Kind>
+void softmaxKernel(const OpContext &, const Attrs &a, std::span<const TBlob> in,
+                   std::span<const TBlob> out) {
+  std::optional<double> t = a.getOptFloat("temperature");
+  softmax(in[0], a.getInt("axis"), t ? *t : 1.0, Kind, in.size() > 1 ? &in[1] : nullptr, out[0]);
+}
+
+/// SoftmaxOutput/SoftmaxActivation: softmax over axis 1 of (N, C, rest) or
+/// over everything but the first axis, as the op's mode says.
+void softmaxOver(const TBlob &data, bool channel, bool lastAxis, const TBlob &out) {
+  TBlob d = data, o = out;
+  const TShape &s = data.shape;
+  if (lastAxis) {
+    softmax(d, -1, 1, SoftmaxKind::Plain, nullptr, o);
+  } else if (channel) {
+    MXRT_CHECK(s.ndim() >= 2, "softmax over channels needs rank >= 2, got ", s.str());
+    d.shape = o.shape = TShape{s[0], s[1], s.prod(2, s.ndim())};
+    softmax(d, 1, 1, SoftmaxKind::Plain, nullptr, o);
+  } else {
+    d.shape = o.shape = TShape{s.ndim() ? s[0] : 1, s.ndim() ? s.prod(1, s.ndim()) : 1};
+    softmax(d, 1, 1, SoftmaxKind::Plain, nullptr, o);
+  }
+}
+
+const KernelRegistrar registrations([] {
+  using In = std::span<const TBlob>;
+  registerKernel("BatchNorm", DeviceType::CPU, batchNormKernel);
+  registerKernel(
+      "LayerNorm", DeviceType::CPU, [](const OpContext &, const Attrs &a, In in, In out) {
+        layerNorm(in[0], in[1], in[2], a.getInt("axis"), a.getFloat("eps"), out[0],
+                  out.size() > 1 ? &out[1] : nullptr, out.size() > 2 ? &out[2] : nullptr);
+      });
+  registerKernel("softmax", DeviceType::CPU, softmaxKernel<SoftmaxKind::Plain>);
+  registerKernel("log_softmax", DeviceType::CPU, softmaxKernel<SoftmaxKind::Log>);
+  registerKernel("softmin", DeviceType::CPU, softmaxKernel<SoftmaxKind::Min>);
+  registerKernel(
+      "SoftmaxOutput", DeviceType::CPU, [](const OpContext &, const Attrs &a, In in, In out) {
+        softmaxOver(in[0], a.getBool("multi_output"), a.getBool("preserve_shape"), out[0]);
+      });
+  registerKernel("SoftmaxActivation", DeviceType::CPU,
+                 [](const OpContext &, const Attrs &a, In in, In out) {
+                   softmaxOver(in[0], a.getStr("mode") == "channel", false, out[0]);
+                 });
+});
+
+} // namespace
+} // namespace mxrt::kernels::cpu

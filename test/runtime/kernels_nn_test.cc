@@ -1,0 +1,376 @@
+// kernels_nn_test.cc - Convolution, Pooling, BatchNorm, LayerNorm,
+// softmax family, LeakyReLU and the optimizer updates against naive
+// double-precision references and numbers printed by MXNet 1.9.1.
+#include "kernels/cpu/cpu_util.h"
+#include "kernels/cpu/kernels.h"
+#include "kernels_testing.h"
+
+#include <cmath>
+
+namespace mxrt {
+namespace {
+
+using namespace mxrt::testing;
+namespace kc = mxrt::kernels::cpu;
+
+HostArray arange(const TShape &s, DType t = DType::Float32) {
+  HostArray a(s, t);
+  for (int64_t i = 0; i < a.numel(); ++i)
+    a.set(i, double(i));
+  return a;
+}
+
+// ---- Convolution -----------------------------------------------------------------
+
+/// Direct convolution in double over 1-3 spatial dims (padded to 3).
+std::vector<double> convRef(const HostArray &x, const HostArray &w, const HostArray *b,
+                            const kc::ConvGeometry &g, int64_t F) {
+  const int64_t N = x.shape()[0], C = x.shape()[1], Cg = C / g.groups, Fg = F / g.groups;
+  int64_t in[3] = {1, 1, 1}, out[3] = {1, 1, 1}, k[3] = {1, 1, 1}, s[3] = {1, 1, 1},
+          d[3] = {1, 1, 1}, p[3] = {0, 0, 0};
+  for (int i = 0; i < g.ndim; ++i) {
+    in[i] = g.in[i];
+    out[i] = g.out[i];
+    k[i] = g.kernel[i];
+    s[i] = g.stride[i];
+    d[i] = g.dilate[i];
+    p[i] = g.pad[i];
+  }
+  std::vector<double> y(static_cast<size_t>(N * F * out[0] * out[1] * out[2]));
+  size_t yi = 0;
+  for (int64_t n = 0; n < N; ++n)
+    for (int64_t f = 0; f < F; ++f)
+      for (int64_t o0 = 0; o0 < out[0]; ++o0)
+        for (int64_t o1 = 0; o1 < out[1]; ++o1)
+          for (int64_t o2 = 0; o2 < out[2]; ++o2) {
+            double acc = b ? b->get(f) : 0;
+            const int64_t grp = f / Fg;
+            for (int64_t c = 0; c < Cg; ++c)
+              for (int64_t k0 = 0; k0 < k[0]; ++k0)
+                for (int64_t k1 = 0; k1 < k[1]; ++k1)
+                  for (int64_t k2 = 0; k2 < k[2]; ++k2) {
+                    int64_t i0 = o0 * s[0] - p[0] + k0 * d[0], i1 = o1 * s[1] - p[1] + k1 * d[1],
+                            i2 = o2 * s[2] - p[2] + k2 * d[2];
+                    if (i0 < 0 || i0 >= in[0] || i1 < 0 || i1 >= in[1] || i2 < 0 || i2 >= in[2])
+                      continue;
+                    int64_t xi = (((n * C + grp * Cg + c) * in[0] + i0) * in[1] + i1) * in[2] + i2;
+                    int64_t wi = (((f * Cg + c) * k[0] + k0) * k[1] + k1) * k[2] + k2;
+                    acc += x.get(xi) * w.get(wi);
+                  }
+            y[yi++] = acc;
+          }
+  return y;
+}
+
+TEST(KernelsNN, ConvolutionAgainstDirectReference) {
+  std::mt19937 rng(61);
+  struct Case {
+    TShape data;
+    std::vector<int64_t> kernel, stride, dilate, pad;
+    int64_t F, groups;
+    bool bias;
+    DType t;
+  };
+  const Case cases[] = {
+      {TShape{2, 3, 11}, {3}, {2}, {1}, {1}, 4, 1, true, DType::Float32},
+      {TShape{2, 4, 9, 8}, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 6, 2, true, DType::Float32},
+      {TShape{1, 3, 10, 7}, {3, 2}, {2, 1}, {2, 1}, {0, 2}, 5, 1, false, DType::Float64},
+      {TShape{3, 8, 5, 5}, {1, 1}, {}, {}, {}, 4, 1, true, DType::Float32}, // direct GEMM path
+      {TShape{2, 4, 5, 6, 7},
+       {2, 3, 2},
+       {1, 2, 1},
+       {1, 1, 2},
+       {1, 0, 1},
+       4,
+       4,
+       true,
+       DType::Float32},
+      {TShape{2, 2, 6, 6}, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 3, 1, true, DType::Float16},
+  };
+  for (const Case &c : cases) {
+    kc::ConvGeometry g =
+        kc::convGeometry(c.data, c.kernel, c.stride, c.dilate, c.pad, c.groups, "Convolution");
+    std::vector<int64_t> ws{c.F, c.data[1] / c.groups};
+    ws.insert(ws.end(), c.kernel.begin(), c.kernel.end());
+    std::vector<int64_t> os{c.data[0], c.F};
+    for (int d = 0; d < g.ndim; ++d)
+      os.push_back(g.out[d]);
+    HostArray x = randomArray(c.data, c.t, rng, -1, 1),
+              w = randomArray(toShape(ws), c.t, rng, -1, 1),
+              b = randomArray(TShape{c.F}, c.t, rng, -1, 1), y(toShape(os), c.t);
+    kc::convolution(x, w, c.bias ? &b.blob() : nullptr, g, y);
+    std::vector<double> want = convRef(x, w, c.bias ? &b : nullptr, g, c.F);
+    for (double &v : want)
+      v = roundTo(c.t, v);
+    double tol = c.t == DType::Float32 ? 1e-5 : c.t == DType::Float16 ? 4e-3 : 1e-12;
+    expectClose(y, want, tol, "conv " + c.data.str());
+  }
+  HostArray x(TShape{1, 3, 4, 4}, DType::Float32), w(TShape{2, 2, 3, 3}, DType::Float32),
+      y(TShape{1, 2, 2, 2}, DType::Float32);
+  kc::ConvGeometry g = kc::convGeometry(x.shape(), std::vector<int64_t>{3, 3}, {}, {}, {}, 1, "c");
+  EXPECT_THROW(kc::convolution(x, w, nullptr, g, y), Error); // weight has 2 input channels
+  EXPECT_THROW(kc::convGeometry(x.shape(), std::vector<int64_t>{5, 5}, {}, {}, {}, 1, "c"), Error);
+}
+
+// ---- Pooling ------------------------------------------------------------------------
+
+TEST(KernelsNN, PoolingMatchesMXNet) {
+  HostArray x = arange(TShape{1, 1, 5, 5});
+  HostArray y(TShape{1, 1, 3, 3}, DType::Float32);
+  kc::PoolParams p;
+  p.kernel = {3, 3};
+  p.stride = {2, 2};
+  p.pad = {1, 1};
+  p.type = kc::PoolType::Avg;
+  kc::pooling(x, p, y);
+  expectClose(y, {4.0 / 3, 3, 8.0 / 3, 7, 12, 9, 8, 13, 28.0 / 3}, 1e-6, "avg");
+  p.countIncludePad = false;
+  kc::pooling(x, p, y);
+  expectClose(y, {3, 4.5, 6, 10.5, 12, 13.5, 18, 19.5, 21}, 1e-6, "avg no pad");
+  p.type = kc::PoolType::Max;
+  kc::pooling(x, p, y);
+  expectClose(y, {6, 8, 9, 16, 18, 19, 21, 23, 24}, 0, "max");
+  p.type = kc::PoolType::Sum;
+  kc::pooling(x, p, y);
+  expectClose(y, {12, 27, 24, 63, 108, 81, 72, 117, 84}, 0, "sum");
+  // 'full' convention: the last window is cut at the input's end.
+  HostArray x6 = arange(TShape{1, 1, 6, 6}), y6(TShape{1, 1, 3, 3}, DType::Float32);
+  kc::PoolParams f;
+  f.kernel = {3, 3};
+  f.stride = {2, 2};
+  f.type = kc::PoolType::Avg;
+  kc::pooling(x6, f, y6);
+  expectClose(y6, {7, 9, 10.5, 19, 21, 22.5, 28, 30, 31.5}, 1e-6, "full avg");
+  kc::PoolParams lp;
+  lp.kernel = {2, 2};
+  lp.stride = {2, 2};
+  lp.type = kc::PoolType::Lp;
+  HostArray y2(TShape{1, 1, 2, 2}, DType::Float32);
+  kc::pooling(x, lp, y2);
+  expectClose(y2, {7.874007701873779, 11.224971771240234, 26.495283126831055, 30.430248260498047},
+              1e-6, "lp");
+  kc::PoolParams gp;
+  gp.global = true;
+  gp.type = kc::PoolType::Avg;
+  HostArray g1(TShape{1, 1, 1, 1}, DType::Float32);
+  kc::pooling(x, gp, g1);
+  EXPECT_FLOAT_EQ(float(g1.get(0)), 12);
+  // 1-D and 3-D max pooling over random data against a brute-force max.
+  std::mt19937 rng(62);
+  HostArray x3 = randomArray(TShape{2, 3, 4, 5, 6}, DType::Float64, rng),
+            y3(TShape{2, 3, 2, 2, 3}, DType::Float64);
+  kc::PoolParams p3;
+  p3.kernel = {2, 2, 2};
+  p3.stride = {2, 2, 2};
+  kc::pooling(x3, p3, y3);
+  for (int64_t i = 0; i < y3.numel(); ++i) {
+    auto o = unravel(i, y3.shape());
+    double m = -INFINITY;
+    for (int a = 0; a < 2; ++a)
+      for (int b = 0; b < 2; ++b)
+        for (int c = 0; c < 2; ++c)
+          m = std::max(m, x3.get((((o[0] * 3 + o[1]) * 4 + 2 * o[2] + a) * 5 + 2 * o[3] + b) * 6 +
+                                 2 * o[4] + c));
+    ASSERT_EQ(y3.get(i), m);
+  }
+}
+
+// ---- normalization and softmax --------------------------------------------------------
+
+TEST(KernelsNN, BatchNormTrainingAndInference) {
+  std::mt19937 rng(63);
+  const TShape s{4, 3, 2, 2};
+  HostArray x = randomArray(s, DType::Float32, rng), g(TShape{3}, DType::Float32),
+            b(TShape{3}, DType::Float32), mm(TShape{3}, DType::Float32),
+            mv(TShape{3}, DType::Float32), y(s, DType::Float32), mean(TShape{3}, DType::Float32),
+            var(TShape{3}, DType::Float32);
+  for (int c = 0; c < 3; ++c) {
+    g.set(c, 1.5 - 0.5 * c);
+    b.set(c, 0.1 * (c + 1));
+    mm.set(c, 0.5);
+    mv.set(c, 2);
+  }
+  kc::BatchNormParams p;
+  p.fixGamma = false;
+  p.training = true;
+  kc::batchNorm(x, g, b, mm, mv, p, y, &mean.blob(), &var.blob());
+  for (int c = 0; c < 3; ++c) {
+    double s1 = 0, s2 = 0;
+    for (int n = 0; n < 4; ++n)
+      for (int i = 0; i < 4; ++i)
+        s1 += x.get((n * 3 + c) * 4 + i);
+    double mu = s1 / 16;
+    for (int n = 0; n < 4; ++n)
+      for (int i = 0; i < 4; ++i)
+        s2 += std::pow(x.get((n * 3 + c) * 4 + i) - mu, 2);
+    double v = s2 / 16, inv = 1 / std::sqrt(v + 1e-3);
+    EXPECT_NEAR(mean.get(c), mu, 1e-6);
+    EXPECT_NEAR(var.get(c), inv, 1e-5); // MXNet returns the inverse std
+    EXPECT_NEAR(mm.get(c), 0.5 * 0.9 + mu * 0.1, 1e-6);
+    EXPECT_NEAR(mv.get(c), 2 * 0.9 + v * 0.1, 1e-6);
+    for (int n = 0; n < 4; ++n)
+      for (int i = 0; i < 4; ++i) {
+        int64_t k = (n * 3 + c) * 4 + i;
+        EXPECT_NEAR(y.get(k), (x.get(k) - mu) * inv * g.get(c) + b.get(c), 1e-5);
+      }
+  }
+  // Inference with fix_gamma: the moving statistics, gamma taken as 1.
+  p.training = false;
+  p.fixGamma = true;
+  kc::batchNorm(x, g, b, mm, mv, p, y, &mean.blob(), &var.blob());
+  for (int64_t k = 0; k < y.numel(); ++k) {
+    int c = int(k / 4 % 3);
+    EXPECT_NEAR(y.get(k), (x.get(k) - mm.get(c)) / std::sqrt(mv.get(c) + 1e-3) + b.get(c), 1e-5);
+  }
+  EXPECT_NEAR(var.get(0), 1 / std::sqrt(mv.get(0) + 1e-3), 1e-6);
+}
+
+TEST(KernelsNN, LayerNormAndSoftmaxFamily) {
+  std::mt19937 rng(64);
+  const TShape s{3, 5, 4};
+  HostArray x = randomArray(s, DType::Float32, rng),
+            g = randomArray(TShape{5}, DType::Float32, rng),
+            b = randomArray(TShape{5}, DType::Float32, rng), y(s, DType::Float32),
+            mean(TShape{3, 1, 4}, DType::Float32), sd(TShape{3, 1, 4}, DType::Float32);
+  kc::layerNorm(x, g, b, 1, 1e-5, y, &mean.blob(), &sd.blob());
+  for (int64_t o = 0; o < 3; ++o)
+    for (int64_t i = 0; i < 4; ++i) {
+      double m = 0, v = 0;
+      for (int k = 0; k < 5; ++k)
+        m += x.get((o * 5 + k) * 4 + i) / 5;
+      for (int k = 0; k < 5; ++k)
+        v += std::pow(x.get((o * 5 + k) * 4 + i) - m, 2) / 5;
+      EXPECT_NEAR(sd.get(o * 4 + i), std::sqrt(v + 1e-5), 1e-6);
+      for (int k = 0; k < 5; ++k) {
+        int64_t j = (o * 5 + k) * 4 + i;
+        EXPECT_NEAR(y.get(j), (x.get(j) - m) / std::sqrt(v + 1e-5) * g.get(k) + b.get(k), 1e-5);
+      }
+    }
+  for (auto kind : {kc::SoftmaxKind::Plain, kc::SoftmaxKind::Log, kc::SoftmaxKind::Min})
+    for (double temp : {1.0, 2.5}) {
+      HostArray o(s, DType::Float64);
+      kc::softmax(x, 1, temp, kind, nullptr, o);
+      for (int64_t a = 0; a < 3; ++a)
+        for (int64_t i = 0; i < 4; ++i) {
+          double z[5], m = -INFINITY, sum = 0;
+          for (int k = 0; k < 5; ++k) {
+            z[k] = x.get((a * 5 + k) * 4 + i) / temp * (kind == kc::SoftmaxKind::Min ? -1 : 1);
+            m = std::max(m, z[k]);
+          }
+          for (int k = 0; k < 5; ++k)
+            sum += std::exp(z[k] - m);
+          for (int k = 0; k < 5; ++k) {
+            double want =
+                kind == kc::SoftmaxKind::Log ? z[k] - m - std::log(sum) : std::exp(z[k] - m) / sum;
+            EXPECT_NEAR(o.get((a * 5 + k) * 4 + i), want, 1e-6);
+          }
+        }
+    }
+  // use_length: entries past the length are 0, the rest renormalized.
+  HostArray v(TShape{2, 4}, DType::Float32), len(TShape{2}, DType::Int32),
+      o(TShape{2, 4}, DType::Float32);
+  for (int i = 0; i < 8; ++i)
+    v.set(i, 1);
+  len.set(0, 2);
+  len.set(1, 4);
+  kc::softmax(v, -1, 1, kc::SoftmaxKind::Plain, &len.blob(), o);
+  expectClose(o, {0.5, 0.5, 0, 0, 0.25, 0.25, 0.25, 0.25}, 1e-6, "use_length");
+}
+
+// ---- LeakyReLU and optimizers --------------------------------------------------------------
+
+TEST(KernelsNN, LeakyReluVariants) {
+  HostArray x(TShape{2, 3, 2}, DType::Float32), y(TShape{2, 3, 2}, DType::Float32);
+  const double vals[] = {-2, -0.5, 0, 0.5, 1, 3, -1, -3, 2, -0.25, 0.75, -4};
+  for (int i = 0; i < 12; ++i)
+    x.set(i, vals[i]);
+  auto check = [&](kc::LeakyType t, const std::function<double(double, int64_t)> &f,
+                   const HostArray *gamma = nullptr) {
+    kc::LeakyParams p;
+    p.type = t;
+    p.slope = 0.3;
+    kc::leakyRelu(x, gamma ? &gamma->blob() : nullptr, p, y, nullptr);
+    std::vector<double> want;
+    for (int64_t i = 0; i < 12; ++i)
+      want.push_back(f(x.get(i), i));
+    expectClose(y, want, 1e-6, "leaky " + std::to_string(int(t)));
+  };
+  check(kc::LeakyType::Leaky, [](double v, int64_t) { return v > 0 ? v : 0.3 * v; });
+  check(kc::LeakyType::Elu, [](double v, int64_t) { return v > 0 ? v : 0.3 * std::expm1(v); });
+  check(kc::LeakyType::Selu, [](double v, int64_t) {
+    return 1.0507009873554805 * (v > 0 ? v : 1.6732632423543772 * std::expm1(v));
+  });
+  check(kc::LeakyType::Gelu,
+        [](double v, int64_t) { return 0.5 * v * (1 + std::erf(v / std::sqrt(2))); });
+  HostArray gamma(TShape{3}, DType::Float32);
+  gamma.set(0, 0.1);
+  gamma.set(1, 0.2);
+  gamma.set(2, 0.3);
+  check(
+      kc::LeakyType::PRelu,
+      [&](double v, int64_t i) { return v > 0 ? v : gamma.get(i / 2 % 3) * v; }, &gamma);
+  check(kc::LeakyType::RRelu,
+        [](double v, int64_t) { return v > 0 ? v : (0.125 + 0.334) / 2 * v; });
+}
+
+TEST(KernelsNN, OptimizerUpdates) {
+  std::mt19937 rng(65);
+  const TShape s{1000};
+  HostArray w = randomArray(s, DType::Float32, rng), g = randomArray(s, DType::Float32, rng, -3, 3),
+            m = randomArray(s, DType::Float32, rng), v = randomArray(s, DType::Float32, rng, 0, 1),
+            out(s, DType::Float32);
+  kc::OptimizerParams p;
+  p.lr = 0.1;
+  p.wd = 0.01;
+  p.rescaleGrad = 0.5;
+  p.clipGradient = 1;
+  p.momentum = 0.9;
+  auto cg = [&](int64_t i) { return std::clamp(0.5 * g.get(i), -1.0, 1.0); };
+  kc::optimizerUpdate(kc::OptimizerKind::Sgd, p, w, g, {}, out);
+  std::vector<double> want;
+  for (int64_t i = 0; i < 1000; ++i)
+    want.push_back(w.get(i) - 0.1 * (cg(i) + 0.01 * w.get(i)));
+  expectClose(out, want, 1e-6, "sgd");
+
+  std::vector<double> m0 = m.values(), v0 = v.values();
+  const TBlob mom[] = {m};
+  kc::optimizerUpdate(kc::OptimizerKind::SgdMom, p, w, g, mom, out);
+  std::vector<double> wantM;
+  want.clear();
+  for (int64_t i = 0; i < 1000; ++i) {
+    double mi = 0.9 * m0[size_t(i)] - 0.1 * (cg(i) + 0.01 * w.get(i));
+    wantM.push_back(mi);
+    want.push_back(w.get(i) + mi);
+  }
+  expectClose(m, wantM, 1e-6, "sgd_mom state");
+  expectClose(out, want, 1e-6, "sgd_mom");
+
+  m0 = m.values();
+  const TBlob adam[] = {m, v};
+  kc::optimizerUpdate(kc::OptimizerKind::Adam, p, w, g, adam, out);
+  want.clear();
+  for (int64_t i = 0; i < 1000; ++i) {
+    double gw = cg(i) + 0.01 * w.get(i);
+    double mi = 0.9 * m0[size_t(i)] + 0.1 * gw, vi = 0.999 * v0[size_t(i)] + 0.001 * gw * gw;
+    want.push_back(w.get(i) - 0.1 * mi / (std::sqrt(vi) + 1e-8));
+  }
+  expectClose(out, want, 1e-5, "adam");
+  EXPECT_THROW(kc::optimizerUpdate(kc::OptimizerKind::Adam, p, w, g, mom, out), Error);
+}
+
+TEST(KernelsNN, MultithreadedEqualsSingleThreaded) {
+  std::mt19937 rng(66);
+  HostArray x = randomArray(TShape{8, 16, 20, 20}, DType::Float32, rng),
+            w = randomArray(TShape{32, 16, 3, 3}, DType::Float32, rng),
+            m(TShape{8, 32, 18, 18}, DType::Float32), s(TShape{8, 32, 18, 18}, DType::Float32);
+  kc::ConvGeometry g = kc::convGeometry(x.shape(), std::vector<int64_t>{3, 3}, {}, {}, {}, 1, "c");
+  kc::convolution(x, w, nullptr, g, m);
+  {
+    kc::SerialScope serial;
+    kc::convolution(x, w, nullptr, g, s);
+  }
+  expectClose(m, s.values(), 1e-6, "threads");
+}
+
+} // namespace
+} // namespace mxrt
