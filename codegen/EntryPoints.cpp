@@ -7,9 +7,12 @@
 // mode-dependent ops are marked `mx.train`. The gradient pass (run before
 // this one) appends backward ops marked `mx.phase = "backward"` to the
 // graph; they are dropped from @forward_infer, which never runs them.
+// Outputs get their MXNet names (`mx.name` on results) here, before
+// canonicalization can forward an identity op and lose its node name.
 //
 //===----------------------------------------------------------------------===//
 #include "codegen/Lowering.h"
+#include "codegen/ManifestAttr.h"
 #include "codegen/Passes.h"
 #include "mx/MxDialect.h"
 
@@ -49,6 +52,13 @@ struct EntryPointsPass : mxc::codegen::impl::MxEntryPointsBase<EntryPointsPass> 
       }
       graph = funcs.front();
     }
+    // Output names as MXNet gives them, before canonicalization may
+    // forward an identity op and lose its node.
+    Operation *terminator = graph.getBody().front().getTerminator();
+    for (auto [i, v] : llvm::enumerate(terminator->getOperands()))
+      if (!graph.getResultAttr(unsigned(i), kOutputNameAttr))
+        graph.setResultAttr(unsigned(i), kOutputNameAttr,
+                            StringAttr::get(&getContext(), graphValueName(v)));
     if (train) {
       func::FuncOp copy = graph.clone();
       copy.setSymName("forward_train");

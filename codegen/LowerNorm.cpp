@@ -144,8 +144,7 @@ struct SoftmaxOutputLowering : MxLowering<mx::SoftmaxOutputOp> {
   }
 };
 
-/// SoftmaxActivation: 'instance' over all but the first axis, 'channel'
-/// over axis 1.
+/// SoftmaxActivation: 'instance' along the last axis, 'channel' along axis 1.
 struct SoftmaxActivationLowering : MxLowering<mx::SoftmaxActivationOp> {
   using MxLowering::MxLowering;
   LogicalResult matchAndRewrite(mx::SoftmaxActivationOp op,
@@ -158,16 +157,10 @@ struct SoftmaxActivationLowering : MxLowering<mx::SoftmaxActivationOp> {
     RankedTensorType type = tensorType(x);
     if (!isa<FloatType>(type.getElementType()) || type.getRank() < 2)
       return unsupported(op, "a non-float dtype or rank < 2");
-    Value r;
-    if (attrs->getStr("mode") == "channel") {
-      r = softmaxAlong(rewriter, loc, x, 1, 1.0, false, false);
-    } else {
-      int64_t n = type.getDimSize(0);
-      Value x2 = reshapeTo(rewriter, loc, x, {n, type.getNumElements() / n});
-      r = reshapeTo(rewriter, loc, softmaxAlong(rewriter, loc, x2, 1, 1.0, false, false),
-                    type.getShape());
-    }
-    rewriter.replaceOp(op, r);
+    // MXNet flattens to 2-D keeping the last axis (mshadow's FlatTo2D), so
+    // 'instance' is the softmax along the last axis.
+    unsigned axis = attrs->getStr("mode") == "channel" ? 1u : unsigned(type.getRank() - 1);
+    rewriter.replaceOp(op, softmaxAlong(rewriter, loc, x, axis, 1.0, false, false));
     return success();
   }
 };

@@ -1,7 +1,12 @@
 //===- ManifestAttr.cpp - the manifest as a module attribute --------------===//
 #include "codegen/ManifestAttr.h"
 
+#include "mx/MxBridge.h"
+#include "mx/MxDialect.h"
+#include "mx/MxGraph.h"
+
 #include "mlir/IR/Builders.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 
 using namespace mlir;
 using namespace mxc::codegen;
@@ -10,6 +15,29 @@ static const char *const kKindNames[] = {"arg", "aux", "output", "temp", "grad",
 
 const char *mxc::codegen::valueKindName(int kind) {
   return kind >= 0 && kind < int(std::size(kKindNames)) ? kKindNames[kind] : "?";
+}
+
+std::string mxc::codegen::graphValueName(Value v) {
+  if (auto arg = dyn_cast<BlockArgument>(v)) {
+    if (auto f = dyn_cast<FunctionOpInterface>(arg.getOwner()->getParentOp()))
+      return mlir::mx::getArgName(f, arg.getArgNumber());
+    return "arg" + std::to_string(arg.getArgNumber());
+  }
+  Operation *op = v.getDefiningOp();
+  std::string node = mlir::mx::getNodeName(op);
+  unsigned i = cast<OpResult>(v).getResultNumber();
+  std::string suffix = "output" + (op->getNumResults() > 1 ? std::to_string(i) : "");
+  if (mlir::mx::lookupOpSpec(op->getName())) {
+    FailureOr<mxrt::Attrs> attrs = mlir::mx::getRuntimeAttrs(op);
+    if (succeeded(attrs)) {
+      std::vector<std::string> names = mxrt::listOutputNames(*attrs);
+      if (i < names.size())
+        suffix = names[i];
+    }
+  }
+  if (node.empty())
+    node = op->getName().stripDialect().str();
+  return node + "_" + suffix;
 }
 
 DictionaryAttr mxc::codegen::manifestToAttr(MLIRContext *ctx, const Manifest &m) {

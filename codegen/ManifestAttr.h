@@ -20,9 +20,19 @@
 #include "codegen/Manifest.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Value.h"
 #include "mlir/Support/LogicalResult.h"
 
 namespace mxc::codegen {
+
+/// Result attribute of a graph function: the output's MXNet name
+/// (`<node>_<output>`), recorded before canonicalization can forward an
+/// identity op and lose the node.
+inline constexpr llvm::StringLiteral kOutputNameAttr = "mx.name";
+
+/// MXNet's name of a graph value: `<node>_<output>` for op results (as
+/// list_outputs() names them), the variable's name for arguments.
+std::string graphValueName(mlir::Value v);
 
 /// Module attribute holding the manifest.
 inline constexpr llvm::StringLiteral kManifestAttr = "mx.manifest";

@@ -257,21 +257,11 @@ struct Outliner {
     return symbol;
   }
 
-  /// MXNet's output name of an op result: <node>_<output>.
-  static std::string outputName(Value v) {
-    Operation *op = v.getDefiningOp();
-    std::string node = mlir::mx::getNodeName(op);
-    unsigned i = cast<OpResult>(v).getResultNumber();
-    FailureOr<mxrt::Attrs> attrs = mlir::mx::getRuntimeAttrs(op);
-    std::string suffix = "output" + (op->getNumResults() > 1 ? std::to_string(i) : "");
-    if (succeeded(attrs)) {
-      std::vector<std::string> names = mxrt::listOutputNames(*attrs);
-      if (i < names.size())
-        suffix = names[i];
-    }
-    if (node.empty())
-      node = op->getName().stripDialect().str() + std::to_string(reinterpret_cast<uintptr_t>(op) % 10007);
-    return node + "_" + suffix;
+  /// The name of result `i`: recorded by mx-entry-points, else derived.
+  static std::string outputNameOf(func::FuncOp func, unsigned i) {
+    if (auto name = func.getResultAttrOfType<StringAttr>(i, kOutputNameAttr))
+      return name.str();
+    return graphValueName(func.getBody().front().getTerminator()->getOperand(i));
   }
 
   LogicalResult readPlan(func::FuncOp func) {
@@ -319,14 +309,27 @@ struct Outliner {
       manifest.values[*v].gradOf = gradOf;
       valueOf[arg] = *v;
     }
-    // Results: outputs and gradients.
+    // Results: outputs and gradients. An output that is an argument (an
+    // identity canonicalization forwarded) or that repeats another gets a
+    // copy kernel of its own, so every output has its own array.
     Operation *ret = func.getBody().front().getTerminator();
+    {
+      OpBuilder b(ret);
+      DenseSet<Value> seen;
+      for (OpOperand &operand : ret->getOpOperands()) {
+        Value v = operand.get();
+        if (!isa<BlockArgument>(v) && seen.insert(v).second)
+          continue;
+        std::string name = outputNameOf(func, operand.getOperandNumber());
+        OperationState state(NameLoc::get(b.getStringAttr(name.substr(0, name.rfind('_')))),
+                             "mx._copy");
+        state.addOperands(v);
+        state.addTypes(v.getType());
+        operand.set(b.create(state)->getResult(0));
+      }
+    }
     DenseMap<Value, int32_t> resultValue;
     for (auto [i, v] : llvm::enumerate(ret->getOperands())) {
-      if (isa<BlockArgument>(v))
-        return func.emitError() << "output " << i << " is the argument '"
-                                << mlir::mx::getArgName(iface, cast<BlockArgument>(v).getArgNumber())
-                                << "' itself: nothing to compute";
       if (resultValue.count(v))
         return error(v.getDefiningOp(), "the same value is returned twice (outputs " +
                                             Twine(i) + " and an earlier one)");
@@ -342,7 +345,8 @@ struct Outliner {
         if (succeeded(index))
           manifest.values[*index].gradOf = argIt->second;
       } else {
-        index = namedValue(outputName(v), MXC_VALUE_OUTPUT, v.getType(), v.getDefiningOp());
+        index = namedValue(outputNameOf(func, unsigned(i)), MXC_VALUE_OUTPUT, v.getType(),
+                           v.getDefiningOp());
       }
       if (failed(index))
         return failure();
@@ -388,7 +392,7 @@ struct Outliner {
         if (auto it = resultValue.find(r); it != resultValue.end()) {
           index = it->second;
         } else {
-          FailureOr<int32_t> t = tempValue(&op, r.getResultNumber(), outputName(r));
+          FailureOr<int32_t> t = tempValue(&op, r.getResultNumber(), graphValueName(r));
           if (failed(t))
             return failure();
           index = *t;

@@ -105,12 +105,12 @@ const Phase kPhases[] = {
      }},
     {"graph",
      [](OpPassManager &pm, const PhaseContext &c) {
-       pm.addPass(createCanonicalizerPass());
        if (c.options.train)
          addIfRegistered(pm, "mx-gradient"); // passes/Gradient.cpp, when it lands
        codegen::MxEntryPointsOptions entries;
        entries.train = c.options.train;
        pm.addPass(codegen::createMxEntryPoints(entries));
+       pm.addPass(createCanonicalizerPass());
        addIfRegistered(pm, "mx-plan-memory"); // passes/PlanMemory.cpp, when it lands
      }},
     {"outline", [](OpPassManager &pm,

@@ -8,7 +8,7 @@
 //
 //   import     symbol JSON -> the mx graph function
 //   infer      shapes and dtypes of every value (static: all must be known)
-//   graph      canonicalize, [gradient], entry points, [memory planning]
+//   graph      [gradient], entry points, canonicalize, [memory planning]
 //   outline    one kernel per op + the manifest (mx.manifest)
 //   linalg     mx ops -> linalg/tensor/arith/math
 //   bufferize  tensors -> memrefs
