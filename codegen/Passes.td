@@ -79,6 +79,19 @@ def MxConvertToLinalg : Pass<"convert-mx-to-linalg", "::mlir::func::FuncOp"> {
                            "::mlir::bufferization::BufferizationDialect"];
 }
 
+def MxcUnshareEmptyTensors : Pass<"mxc-unshare-empty-tensors", "::mlir::func::FuncOp"> {
+  let summary = "Give every use of a tensor.empty its own tensor.empty";
+  let description = [{
+    CSE merges identical `tensor.empty` ops, and empty-tensor elimination
+    then replaces an empty that several ops initialise from by the buffer
+    one of them is materialized into: the other ops would write that
+    buffer too (a kernel's moving mean clobbered by its batch mean). Run
+    before `eliminate-empty-tensors`: each use gets a fresh empty, so only
+    the op that feeds a destination is placed in it.
+  }];
+  let dependentDialects = ["::mlir::tensor::TensorDialect"];
+}
+
 def MxcMathApprox : Pass<"mxc-math-approx"> {
   let summary = "Expand math ops into polynomial approximations and arith";
   let description = [{

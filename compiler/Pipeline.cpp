@@ -35,7 +35,7 @@
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
 
-#include <dlfcn.h>
+#include "mxc_compiler_stamp.h"
 #include <functional>
 
 using namespace mlir;
@@ -68,6 +68,7 @@ void addIfRegistered(OpPassManager &pm, StringRef name, StringRef options = "") 
 }
 
 void addBufferize(OpPassManager &pm) {
+  pm.addNestedPass<func::FuncOp>(codegen::createMxcUnshareEmptyTensors());
   pm.addPass(bufferization::createEmptyTensorEliminationPass());
   bufferization::OneShotBufferizationOptions bo;
   // Kernels take memrefs already (to_tensor/materialize_in_destination).
@@ -163,19 +164,6 @@ llvm::Error writeText(const std::string &path, llvm::function_ref<void(llvm::raw
   });
 }
 
-/// The identity of the binary holding the compiler (size and time): a
-/// rebuilt compiler must not reuse modules the old one cached.
-std::string compilerBinaryStamp() {
-  Dl_info info{};
-  if (!dladdr(reinterpret_cast<void *>(&compilerVersion), &info) || !info.dli_fname)
-    return "unknown";
-  llvm::sys::fs::file_status st;
-  if (llvm::sys::fs::status(info.dli_fname, st))
-    return info.dli_fname;
-  return std::string(info.dli_fname) + ":" + std::to_string(st.getSize()) + ":" +
-         std::to_string(st.getLastModificationTime().time_since_epoch().count());
-}
-
 } // namespace
 
 const std::vector<std::string> &mxc::phaseNames() {
@@ -192,7 +180,6 @@ std::string mxc::compilerVersion() { return "mxc " MXC_VERSION_STRING; }
 
 std::string mxc::moduleKey(const CompileInputs &inputs, const CompileOptions &options,
                            const std::string &resolvedTarget) {
-  static const std::string stamp = compilerBinaryStamp();
   llvm::SHA256 h;
   auto add = [&](StringRef s) {
     uint64_t n = s.size();
@@ -200,7 +187,9 @@ std::string mxc::moduleKey(const CompileInputs &inputs, const CompileOptions &op
     h.update(s);
   };
   add(compilerVersion());
-  add(stamp);
+  // A hash of the compiler's sources (compiler/CompilerStamp.cmake): a
+  // changed compiler never reuses what another one cached.
+  add(MXC_COMPILER_STAMP);
   add(inputs.json);
   auto sorted = [](std::vector<std::pair<std::string, std::string>> v) {
     llvm::sort(v);

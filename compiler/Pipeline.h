@@ -74,7 +74,7 @@ std::string compilerVersion();
 
 /// A hex digest of everything a compiled module depends on: the graph, the
 /// shapes and dtypes, the resolved target, the options that change code,
-/// and the compiler (version and binary). Used as the cache key and
+/// and the compiler (its version and a hash of its sources). Used as the cache key and
 /// recorded in the manifest (graph_hash).
 std::string moduleKey(const CompileInputs &inputs, const CompileOptions &options,
                       const std::string &resolvedTarget);
