@@ -76,8 +76,7 @@ std::vector<std::pair<unsigned, unsigned>> findNodePositions(StringRef text) {
 
 class Reader {
 public:
-  Reader(StringRef text, MLIRContext *ctx, StringRef file)
-      : text(text), ctx(ctx), file(file) {}
+  Reader(StringRef text, MLIRContext *ctx, StringRef file) : text(text), ctx(ctx), file(file) {}
 
   FailureOr<JsonGraph> read();
 
@@ -102,7 +101,8 @@ private:
     return diag;
   }
 
-  LogicalResult readEntry(const json::Value &v, JsonEntry &e, function_ref<InFlightDiagnostic()> err);
+  LogicalResult readEntry(const json::Value &v, JsonEntry &e,
+                          function_ref<InFlightDiagnostic()> err);
   LogicalResult readStringMap(const json::Value &v, std::map<std::string, std::string> &out,
                               bool overwrite, size_t node, StringRef field);
   LogicalResult readNode(const json::Value &v, size_t i);
@@ -171,9 +171,8 @@ LogicalResult Reader::readNode(const json::Value &v, size_t i) {
     return nodeError(i) << "missing array field 'inputs'";
   for (const json::Value &in : *inputs) {
     JsonEntry e;
-    if (failed(readEntry(in, e, [&] {
-          return nodeError(i) << "input " << n.inputs.size() << ": ";
-        })))
+    if (failed(
+            readEntry(in, e, [&] { return nodeError(i) << "input " << n.inputs.size() << ": "; })))
       return failure();
     n.inputs.push_back(e);
   }
@@ -188,8 +187,8 @@ LogicalResult Reader::readNode(const json::Value &v, size_t i) {
       return failure();
   for (const auto &[key, value] : *o) {
     StringRef k = key;
-    if (k == "op" || k == "name" || k == "inputs" || k == "attrs" || k == "attr" ||
-        k == "param" || k == "backward_source_id")
+    if (k == "op" || k == "name" || k == "inputs" || k == "attrs" || k == "attr" || k == "param" ||
+        k == "backward_source_id")
       continue;
     const json::Array *a = value.getAsArray();
     if (k == "control_deps") {
@@ -378,8 +377,8 @@ FailureOr<JsonGraph> Reader::read() {
       m[2].getAsInteger(10, col);
       col = std::max(col, 1u); // at the start of a line llvm::json says 0
       return emitError(FileLineColLoc::get(ctx, file, line, col))
-             << "malformed symbol JSON at line " << line << ", column " << col << " (byte "
-             << m[3] << "): " << m[4];
+             << "malformed symbol JSON at line " << line << ", column " << col << " (byte " << m[3]
+             << "): " << m[4];
     }
     return emitError(fileLoc()) << "malformed symbol JSON: " << msg;
   }
@@ -395,7 +394,10 @@ FailureOr<JsonGraph> Reader::read() {
   const json::Array *heads = top->getArray("heads");
   if (!nodes || !argNodes || !heads)
     return graphError() << "missing array field '"
-                        << (!nodes ? "nodes" : !argNodes ? "arg_nodes" : "heads") << "'";
+                        << (!nodes      ? "nodes"
+                            : !argNodes ? "arg_nodes"
+                                        : "heads")
+                        << "'";
   graph.nodes.resize(nodes->size());
   std::vector<std::pair<unsigned, unsigned>> positions = findNodePositions(text);
   for (size_t i = 0; i < nodes->size() && i < positions.size(); ++i)
@@ -405,7 +407,8 @@ FailureOr<JsonGraph> Reader::read() {
       return failure();
   for (const json::Value &h : *heads) {
     JsonEntry e;
-    if (failed(readEntry(h, e, [&] { return graphError() << "head " << graph.heads.size() << ": "; })))
+    if (failed(
+            readEntry(h, e, [&] { return graphError() << "head " << graph.heads.size() << ": "; })))
       return failure();
     graph.heads.push_back(e);
   }

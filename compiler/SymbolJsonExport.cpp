@@ -285,7 +285,7 @@ FailureOr<std::string> Exporter::run() {
       if (nodes[e.node].op)
         continue;
       e.version = llvm::is_contained(spec.mutateInputs, int(i)) ? ++mutations[e.node]
-                                                                 : mutations.lookup(e.node);
+                                                                : mutations.lookup(e.node);
     }
   }
   return write();

@@ -46,10 +46,10 @@ private:
   /// The node's name, at its place in the file: errors name the node and
   /// point at it.
   Location nodeLoc(const JsonNode &node) {
-    return NameLoc::get(b.getStringAttr(node.name),
-                        node.line ? Location(FileLineColLoc::get(ctx, options.fileName, node.line,
-                                                                 node.column))
-                                  : fileLoc);
+    return NameLoc::get(
+        b.getStringAttr(node.name),
+        node.line ? Location(FileLineColLoc::get(ctx, options.fileName, node.line, node.column))
+                  : fileLoc);
   }
 
   JsonGraph &graph;
@@ -57,7 +57,7 @@ private:
   OpBuilder b;
   const ImportOptions &options;
   Location fileLoc;
-  std::vector<uint32_t> order;              ///< post-order DFS from the heads
+  std::vector<uint32_t> order;               ///< post-order DFS from the heads
   std::vector<SmallVector<Value, 1>> values; ///< per node, its outputs
 };
 
@@ -107,15 +107,15 @@ FailureOr<Type> Importer::variableType(const JsonNode &var) {
   if (auto it = var.attrs.find("__dtype__"); it != var.attrs.end()) {
     int code = -1;
     if (StringRef(it->second).trim().getAsInteger(10, code) || !mxrt::isValidDTypeCode(code))
-      return emitError(nodeLoc(var)) << "variable '" << var.name << "': __dtype__ '"
-                                << it->second << "' is not an MXNet dtype code";
+      return emitError(nodeLoc(var)) << "variable '" << var.name << "': __dtype__ '" << it->second
+                                     << "' is not an MXNet dtype code";
     element = mlir::mx::getElementType(ctx, mxrt::DType(code));
   }
   if (auto it = var.attrs.find("__shape__"); it != var.attrs.end()) {
     FailureOr<SmallVector<int64_t>> dims = mlir::mx::parseShapeText(it->second, graph.npShape);
     if (failed(dims))
-      return emitError(nodeLoc(var)) << "variable '" << var.name << "': __shape__ '"
-                                << it->second << "' is not a shape";
+      return emitError(nodeLoc(var))
+             << "variable '" << var.name << "': __shape__ '" << it->second << "' is not a shape";
     return Type(RankedTensorType::get(*dims, element));
   }
   return Type(UnrankedTensorType::get(element));
@@ -182,7 +182,8 @@ OwningOpRef<ModuleOp> Importer::run() {
     if (failed(type))
       return nullptr;
     argTypes.push_back(*type);
-    SmallVector<NamedAttribute> attrs{b.getNamedAttr(mlir::mx::kArgNameAttr, b.getStringAttr(var.name))};
+    SmallVector<NamedAttribute> attrs{
+        b.getNamedAttr(mlir::mx::kArgNameAttr, b.getStringAttr(var.name))};
     if (!var.attrs.empty()) {
       SmallVector<NamedAttribute> kv;
       for (const auto &[key, value] : var.attrs)

@@ -87,8 +87,7 @@ void mlir::mx::updateFunctionType(func::FuncOp func) {
     if (ret->getParentOp() == func.getOperation())
       results.assign(ret.getOperandTypes().begin(), ret.getOperandTypes().end());
   });
-  func.setType(
-      FunctionType::get(func.getContext(), func.front().getArgumentTypes(), results));
+  func.setType(FunctionType::get(func.getContext(), func.front().getArgumentTypes(), results));
 }
 
 FailureOr<SmallVector<std::pair<std::string, std::string>>>
@@ -100,8 +99,9 @@ mlir::mx::parseNamedValues(func::FuncOp func, StringRef option, StringRef text) 
     part = part.trim();
     auto [name, value] = part.split(':');
     if (name.empty() || !part.contains(':'))
-      return func.emitError() << "option " << option << ": expected 'name:value' entries separated by ';', got '"
-                              << part << "'";
+      return func.emitError() << "option " << option
+                              << ": expected 'name:value' entries separated by ';', got '" << part
+                              << "'";
     entries.emplace_back(name.trim().str(), value.trim().str());
   }
   return entries;
@@ -112,9 +112,8 @@ FailureOr<unsigned> mlir::mx::findArgument(func::FuncOp func, StringRef option, 
   for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i)
     if (getArgName(iface, i) == name)
       return i;
-  InFlightDiagnostic diag = func.emitError()
-                            << "option " << option << ": argument name " << name
-                            << " not found.\nCandidate arguments:";
+  InFlightDiagnostic diag = func.emitError() << "option " << option << ": argument name " << name
+                                             << " not found.\nCandidate arguments:";
   for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i)
     diag << "\n\t[" << i << "]" << getArgName(iface, i);
   return diag;

@@ -56,11 +56,12 @@ def MxInferType : Pass<"mx-infer-type", "func::FuncOp"> {
     refines every op's operand and result element types through
     InferElementTypeOpInterface until nothing changes, replacing
     `!mx.unknown`. Arguments (not auxiliary states) still unknown then get
-    `default-dtype` and inference runs again: where MXNet's simple_bind
-    succeeds (it gives every argument without a `__dtype__` float32 up
-    front) this gives the same types, and it also accepts graphs whose
-    parameters follow a non-float32 input. An empty `default-dtype` leaves
-    them unknown, as infer_type does.
+    `default-dtype` and inference runs again. This is MXNet's simple_bind:
+    without a type_dict every argument lacking `__dtype__` is float32; with
+    one (data=float16), inference decides the rest (the weights become
+    float16 too). Where simple_bind would fail for an argument nothing
+    decides, this gives it the default. An empty `default-dtype` leaves such
+    arguments unknown, as infer_type does.
 
     Before (`--mx-infer-type="dtypes=data:float16"`):
     ```mlir

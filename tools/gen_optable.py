@@ -91,7 +91,7 @@ def read_ops(records):
               "numOutputsExpr": rec["mxNumOutputs"] or rec["mxNumOutputsAttr"],
               "visibleOutputs": rec["mxVisibleOutputs"], "mutate": rec["mxMutateInputs"],
               "inplace": rec["mxInplace"], "isLoss": rec["mxIsLoss"],
-              "noGradient": rec["mxNoGradient"],
+              "noGradient": rec["mxNoGradient"], "internal": rec["mxInternal"],
               "nameHint": rec["mxNameHint"] or rec["mxName"].lower()}
         conds = {}
         for text in rec["mxInputConds"]:
@@ -190,6 +190,7 @@ def emit_cpp(ops, out):
             f"std::span(kInplace{i}, {len(op['inplace'])})",
             cstr(op["numArgsAttr"]), str(bool(op["isLoss"])).lower(),
             str(bool(op["noGradient"])).lower(), cstr(op["nameHint"]),
+            str(bool(op["internal"])).lower(),
         ]
         w("  {" + ", ".join(fields) + "},\n")
     w("};\n")
@@ -250,6 +251,8 @@ def emit_markdown(ops, out):
             notes.append("A loss layer: it takes no head gradient.")
         if op["noGradient"]:
             notes.append("No gradient flows through it.")
+        if op["internal"]:
+            notes.append("Internal: created by compiler passes, not exposed to Python or symbol JSON.")
         if notes:
             w(" ".join(notes) + "\n\n")
         if op["attrs"]:

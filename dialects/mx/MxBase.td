@@ -168,6 +168,10 @@ class Mx_Op<string mnemonic, list<Trait> traits = []>
   bit mxIsLoss = 0;
   // The op has no gradient (argmax, one_hot, comparisons, ...).
   bit mxNoGradient = 0;
+  // An internal op: passes create it (backward ops of mx-gradient,
+  // MxGradOps.td); it is not an MXNet operator, so the Python frontend does
+  // not expose it and symbol JSON import does not accept it.
+  bit mxInternal = 0;
   // Exposed to Python with this hint for automatic names; default is
   // the lower-cased name as MXNet does.
   string mxNameHint = "";

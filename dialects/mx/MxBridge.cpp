@@ -23,41 +23,65 @@ Type mlir::mx::getElementType(MLIRContext *ctx, mxrt::DType dtype) {
   Builder b(ctx);
   using mxrt::DType;
   switch (dtype) {
-  case DType::Float32: return b.getF32Type();
-  case DType::Float64: return b.getF64Type();
-  case DType::Float16: return b.getF16Type();
-  case DType::BFloat16: return b.getBF16Type();
-  case DType::UInt8: return b.getIntegerType(8, /*isSigned=*/false);
-  case DType::Int8: return b.getIntegerType(8);
-  case DType::Int16: return b.getIntegerType(16);
-  case DType::UInt16: return b.getIntegerType(16, /*isSigned=*/false);
-  case DType::Int32: return b.getIntegerType(32);
-  case DType::UInt32: return b.getIntegerType(32, /*isSigned=*/false);
-  case DType::Int64: return b.getIntegerType(64);
-  case DType::UInt64: return b.getIntegerType(64, /*isSigned=*/false);
-  case DType::Bool: return b.getI1Type();
-  case DType::Unknown: break;
+  case DType::Float32:
+    return b.getF32Type();
+  case DType::Float64:
+    return b.getF64Type();
+  case DType::Float16:
+    return b.getF16Type();
+  case DType::BFloat16:
+    return b.getBF16Type();
+  case DType::UInt8:
+    return b.getIntegerType(8, /*isSigned=*/false);
+  case DType::Int8:
+    return b.getIntegerType(8);
+  case DType::Int16:
+    return b.getIntegerType(16);
+  case DType::UInt16:
+    return b.getIntegerType(16, /*isSigned=*/false);
+  case DType::Int32:
+    return b.getIntegerType(32);
+  case DType::UInt32:
+    return b.getIntegerType(32, /*isSigned=*/false);
+  case DType::Int64:
+    return b.getIntegerType(64);
+  case DType::UInt64:
+    return b.getIntegerType(64, /*isSigned=*/false);
+  case DType::Bool:
+    return b.getI1Type();
+  case DType::Unknown:
+    break;
   }
   return UnknownType::get(ctx);
 }
 
 mxrt::DType mlir::mx::getDType(Type t) {
   using mxrt::DType;
-  if (t.isF32()) return DType::Float32;
-  if (t.isF64()) return DType::Float64;
-  if (t.isF16()) return DType::Float16;
-  if (t.isBF16()) return DType::BFloat16;
+  if (t.isF32())
+    return DType::Float32;
+  if (t.isF64())
+    return DType::Float64;
+  if (t.isF16())
+    return DType::Float16;
+  if (t.isBF16())
+    return DType::BFloat16;
   auto it = dyn_cast<IntegerType>(t);
   if (!it)
     return DType::Unknown;
   bool u = it.isUnsigned();
   switch (it.getWidth()) {
-  case 1: return u ? DType::Unknown : DType::Bool;
-  case 8: return u ? DType::UInt8 : DType::Int8;
-  case 16: return u ? DType::UInt16 : DType::Int16;
-  case 32: return u ? DType::UInt32 : DType::Int32;
-  case 64: return u ? DType::UInt64 : DType::Int64;
-  default: return DType::Unknown;
+  case 1:
+    return u ? DType::Unknown : DType::Bool;
+  case 8:
+    return u ? DType::UInt8 : DType::Int8;
+  case 16:
+    return u ? DType::UInt16 : DType::Int16;
+  case 32:
+    return u ? DType::UInt32 : DType::Int32;
+  case 64:
+    return u ? DType::UInt64 : DType::Int64;
+  default:
+    return DType::Unknown;
   }
 }
 

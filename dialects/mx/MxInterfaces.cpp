@@ -79,11 +79,16 @@ static std::string joined(ArrayRef<std::string> names) {
 static std::string describeCondition(const mxrt::InputSpec &in) {
   std::string attr(in.condAttr), value(in.condValue);
   switch (in.cond) {
-  case mxrt::CondOp::Always: return "";
-  case mxrt::CondOp::Truthy: return "only when " + attr + " is true";
-  case mxrt::CondOp::Falsy: return "only when " + attr + " is false";
-  case mxrt::CondOp::Eq: return "only when " + attr + " is " + value;
-  case mxrt::CondOp::Ne: return "only when " + attr + " is not " + value;
+  case mxrt::CondOp::Always:
+    return "";
+  case mxrt::CondOp::Truthy:
+    return "only when " + attr + " is true";
+  case mxrt::CondOp::Falsy:
+    return "only when " + attr + " is false";
+  case mxrt::CondOp::Eq:
+    return "only when " + attr + " is " + value;
+  case mxrt::CondOp::Ne:
+    return "only when " + attr + " is not " + value;
   }
   return "";
 }
@@ -94,7 +99,8 @@ static LogicalResult verifyAttributeNames(Operation *op, const mxrt::OpSpec &spe
     odsNames = info->getAttributeNames();
   for (NamedAttribute attr : op->getAttrs()) {
     StringRef name = attr.getName().strref();
-    if (isHiddenAttrName(name) || name.contains('.') || llvm::is_contained(odsNames, attr.getName()))
+    if (isHiddenAttrName(name) || name.contains('.') ||
+        llvm::is_contained(odsNames, attr.getName()))
       continue;
     std::string known;
     for (const mxrt::AttrSpec &a : spec.attrs)
@@ -130,8 +136,8 @@ static LogicalResult verifyOutputCount(Operation *op, const mxrt::Attrs &attrs) 
   int want = mxrt::numOutputs(attrs);
   if (int(op->getNumResults()) == want)
     return success();
-  InFlightDiagnostic diag = nodeError(op) << "expects " << want << " results, got "
-                                          << op->getNumResults();
+  InFlightDiagnostic diag = nodeError(op)
+                            << "expects " << want << " results, got " << op->getNumResults();
   if (!attrs.op().numOutputsAttr.empty())
     diag << " (" << attrs.op().numOutputsAttr << " = " << attrs.getInt(attrs.op().numOutputsAttr)
          << ")";
@@ -141,8 +147,8 @@ static LogicalResult verifyOutputCount(Operation *op, const mxrt::Attrs &attrs) 
 /// Window attributes must have one entry per spatial dim of `kernel`.
 static LogicalResult verifySpatialRanks(Operation *op, const mxrt::Attrs &attrs) {
   const mxrt::AttrSpec *kernelSpec = attrs.op().findAttr("kernel");
-  if (!kernelSpec || (kernelSpec->kind != mxrt::AttrKind::Shape &&
-                      kernelSpec->kind != mxrt::AttrKind::OptShape) ||
+  if (!kernelSpec ||
+      (kernelSpec->kind != mxrt::AttrKind::Shape && kernelSpec->kind != mxrt::AttrKind::OptShape) ||
       attrs.isNone("kernel"))
     return success();
   const std::vector<int64_t> &kernel = attrs.getShape("kernel");
@@ -154,9 +160,10 @@ static LogicalResult verifySpatialRanks(Operation *op, const mxrt::Attrs &attrs)
       continue;
     const std::vector<int64_t> &v = attrs.getShape(name);
     if (!v.empty() && v.size() != kernel.size())
-      return nodeError(op) << name << " must have the same number of dimensions as kernel, but kernel is "
-                           << mxrt::Attrs::format(mxrt::AttrKind::Shape, kernel) << " while " << name
-                           << " is " << mxrt::Attrs::format(mxrt::AttrKind::Shape, v);
+      return nodeError(op) << name
+                           << " must have the same number of dimensions as kernel, but kernel is "
+                           << mxrt::Attrs::format(mxrt::AttrKind::Shape, kernel) << " while "
+                           << name << " is " << mxrt::Attrs::format(mxrt::AttrKind::Shape, v);
   }
   return success();
 }
@@ -224,45 +231,35 @@ struct PortNames {
 };
 } // namespace
 
-LogicalResult mlir::mx::inferShapesFromRuntime(Operation *op, SmallVectorImpl<Type> &operandTypes,
-                                               SmallVectorImpl<Type> &resultTypes) {
-  const mxrt::OpSpec &spec = getOpSpec(op);
-  const mxrt::OpImpl &impl = mxrt::opImpl(spec);
-  if (!impl.inferShape)
-    return op->emitError() << errorInOperator(op) << "operator " << spec.name
-                           << " has no shape function registered in the runtime";
+/// Runs one of the runtime's inference functions on the op: converts the
+/// operand and result types to runtime values with `get`, calls `run`, then
+/// lets `refine` update each type from what came back (or fail, naming the
+/// input or output). Errors are MXNet's, prefixed "Error in operator <node>".
+template <class T>
+static LogicalResult
+runInference(Operation *op, SmallVectorImpl<Type> &operandTypes, SmallVectorImpl<Type> &resultTypes,
+             function_ref<T(Type)> get,
+             function_ref<void(const mxrt::Attrs &, std::vector<T> &, std::vector<T> &)> run,
+             function_ref<LogicalResult(Type &, const T &, const std::string &)> refine) {
   FailureOr<mxrt::Attrs> attrs = getRuntimeAttrs(op);
   if (failed(attrs))
     return failure();
-  std::vector<mxrt::TShape> in, out;
+  std::vector<T> in, out;
   for (Type t : operandTypes)
-    in.push_back(getTShape(t));
+    in.push_back(get(t));
   for (Type t : resultTypes)
-    out.push_back(getTShape(t));
+    out.push_back(get(t));
   PortNames ports(*attrs);
   try {
-    impl.inferShape(*attrs, in, out);
+    run(*attrs, in, out);
   } catch (const mxrt::ShapeError &e) {
     return op->emitError() << errorInOperator(op) << e.what() << ports.at(e);
   } catch (const mxrt::Error &e) {
     return op->emitError() << errorInOperator(op) << e.what();
   }
   if (in.size() != operandTypes.size() || out.size() != resultTypes.size())
-    return op->emitError() << errorInOperator(op) << "the shape function of " << spec.name
-                           << " returned " << in.size() << " inputs and " << out.size()
-                           << " outputs for " << operandTypes.size() << " and "
-                           << resultTypes.size();
-  auto refine = [&](Type &type, const mxrt::TShape &inferred, const std::string &port) -> LogicalResult {
-    mxrt::TShape current = getTShape(type);
-    FailureOr<mxrt::TShape> merged = mergeShapes(current, inferred);
-    if (failed(merged))
-      return op->emitError()
-                     << errorInOperator(op) << "Shape inconsistent, Provided = "
-                     << formatProvidedShape(current) << ", inferred shape=" << inferred.str()
-                     << " (" << port << ")";
-    type = getTensorType(*merged, cast<TensorType>(type).getElementType());
-    return success();
-  };
+    return op->emitError() << errorInOperator(op) << "the inference function of "
+                           << getOpSpec(op).name << " changed the number of inputs or outputs";
   for (size_t i = 0; i < in.size(); ++i)
     if (failed(refine(operandTypes[i], in[i], ports.input(i))))
       return failure();
@@ -272,48 +269,51 @@ LogicalResult mlir::mx::inferShapesFromRuntime(Operation *op, SmallVectorImpl<Ty
   return success();
 }
 
+LogicalResult mlir::mx::inferShapesFromRuntime(Operation *op, SmallVectorImpl<Type> &operandTypes,
+                                               SmallVectorImpl<Type> &resultTypes) {
+  const mxrt::OpSpec &spec = getOpSpec(op);
+  mxrt::ShapeFn fn = mxrt::opImpl(spec).inferShape;
+  if (!fn)
+    return op->emitError() << errorInOperator(op) << "operator " << spec.name
+                           << " has no shape function registered in the runtime";
+  return runInference<mxrt::TShape>(
+      op, operandTypes, resultTypes, getTShape,
+      [&](const mxrt::Attrs &attrs, std::vector<mxrt::TShape> &in, std::vector<mxrt::TShape> &out) {
+        fn(attrs, in, out);
+      },
+      [&](Type &type, const mxrt::TShape &inferred, const std::string &port) -> LogicalResult {
+        mxrt::TShape current = getTShape(type);
+        FailureOr<mxrt::TShape> merged = mergeShapes(current, inferred);
+        if (failed(merged))
+          return op->emitError() << errorInOperator(op) << "Shape inconsistent, Provided = "
+                                 << formatProvidedShape(current)
+                                 << ", inferred shape=" << inferred.str() << " (" << port << ")";
+        type = getTensorType(*merged, cast<TensorType>(type).getElementType());
+        return success();
+      });
+}
+
 LogicalResult mlir::mx::inferElementTypesFromRuntime(Operation *op,
                                                      SmallVectorImpl<Type> &operandTypes,
                                                      SmallVectorImpl<Type> &resultTypes) {
-  const mxrt::OpSpec &spec = getOpSpec(op);
-  FailureOr<mxrt::Attrs> attrs = getRuntimeAttrs(op);
-  if (failed(attrs))
-    return failure();
-  auto dtypeOf = [](Type t) { return getDType(cast<TensorType>(t).getElementType()); };
-  std::vector<mxrt::DType> in, out;
-  for (Type t : operandTypes)
-    in.push_back(dtypeOf(t));
-  for (Type t : resultTypes)
-    out.push_back(dtypeOf(t));
-  PortNames ports(*attrs);
-  try {
-    mxrt::runTypeFn(*attrs, in, out); // the op's type function or the default rule
-  } catch (const mxrt::ShapeError &e) {
-    return op->emitError() << errorInOperator(op) << e.what() << ports.at(e);
-  } catch (const mxrt::Error &e) {
-    return op->emitError() << errorInOperator(op) << e.what();
-  }
-  if (in.size() != operandTypes.size() || out.size() != resultTypes.size())
-    return op->emitError() << errorInOperator(op) << "the type function of " << spec.name
-                           << " changed the number of inputs or outputs";
-  auto refine = [&](Type &type, mxrt::DType inferred, const std::string &port) -> LogicalResult {
-    auto tensor = cast<TensorType>(type);
-    mxrt::DType current = getDType(tensor.getElementType());
-    if (inferred == mxrt::DType::Unknown || inferred == current)
-      return success();
-    if (current != mxrt::DType::Unknown)
-      return op->emitError()
-                     << errorInOperator(op) << "Type inconsistent, Provided = "
-                     << mxrt::dtypeName(current) << ", inferred type=" << mxrt::dtypeName(inferred)
-                     << " (" << port << ")";
-    type = tensor.clone(getElementType(op->getContext(), inferred));
-    return success();
-  };
-  for (size_t i = 0; i < in.size(); ++i)
-    if (failed(refine(operandTypes[i], in[i], ports.input(i))))
-      return failure();
-  for (size_t i = 0; i < out.size(); ++i)
-    if (failed(refine(resultTypes[i], out[i], ports.output(i))))
-      return failure();
-  return success();
+  return runInference<mxrt::DType>(
+      op, operandTypes, resultTypes,
+      [](Type t) { return getDType(cast<TensorType>(t).getElementType()); },
+      // The op's type function, or the default rule (one dtype for all).
+      [](const mxrt::Attrs &attrs, std::vector<mxrt::DType> &in, std::vector<mxrt::DType> &out) {
+        mxrt::runTypeFn(attrs, in, out);
+      },
+      [&](Type &type, const mxrt::DType &inferred, const std::string &port) -> LogicalResult {
+        auto tensor = cast<TensorType>(type);
+        mxrt::DType current = getDType(tensor.getElementType());
+        if (inferred == mxrt::DType::Unknown || inferred == current)
+          return success();
+        if (current != mxrt::DType::Unknown)
+          return op->emitError() << errorInOperator(op)
+                                 << "Type inconsistent, Provided = " << mxrt::dtypeName(current)
+                                 << ", inferred type=" << mxrt::dtypeName(inferred) << " (" << port
+                                 << ")";
+        type = tensor.clone(getElementType(op->getContext(), inferred));
+        return success();
+      });
 }

@@ -22,5 +22,6 @@ include "MxLinalgOps.td"
 include "MxInitOps.td"
 include "MxRandomOps.td"
 include "MxOptimizerOps.td"
+include "MxGradOps.td"
 
 #endif // MX_OPS_TD

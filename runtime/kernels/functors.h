@@ -69,8 +69,6 @@ enum class UnaryOp : uint8_t {
   Gamma,
   Gammaln,
   LogicalNot,
-  LogSigmoid,
-  Mish,
 };
 
 /// Binary elementwise ops (elemwise_*, broadcast_*, _*_scalar).
@@ -288,8 +286,6 @@ MXRT_UNARY(Erfinv, erfinv_(x))
 MXRT_UNARY(Gamma, tgamma_(x))
 MXRT_UNARY(Gammaln, lgamma_(x))
 MXRT_UNARY(LogicalNot, C(x == C(0)))
-MXRT_UNARY(LogSigmoid, (x > C(0) ? -log1p_(exp_(-x)) : x - log1p_(exp_(x))))
-MXRT_UNARY(Mish, x *tanh_(x > C(20) ? x : log1p_(exp_(x))))
 #undef MXRT_UNARY
 
 // ---- binary ------------------------------------------------------------
@@ -402,39 +398,33 @@ template <class F> struct Swap {
 /// Calls f(fn::Unary<op>()) for a runtime op: one switch for every kernel.
 template <class F> MXRT_HD void withUnary(UnaryOp op, F &&f) {
   switch (op) {
-#define MXRT_CASE(OP)                                                                              \
-  case UnaryOp::OP:                                                                                \
-    return f(fn::Unary<UnaryOp::OP>());
-    MXRT_CASE(Copy)
-    MXRT_CASE(Abs) MXRT_CASE(Sign) MXRT_CASE(Round) MXRT_CASE(Rint) MXRT_CASE(Ceil) MXRT_CASE(Floor)
-        MXRT_CASE(Trunc) MXRT_CASE(Fix) MXRT_CASE(Square) MXRT_CASE(Sqrt) MXRT_CASE(Rsqrt)
-            MXRT_CASE(Cbrt) MXRT_CASE(Rcbrt) MXRT_CASE(Exp) MXRT_CASE(Log) MXRT_CASE(Log10)
-                MXRT_CASE(Log2) MXRT_CASE(Log1p) MXRT_CASE(Expm1) MXRT_CASE(Sin) MXRT_CASE(Cos)
-                    MXRT_CASE(Tan) MXRT_CASE(Arcsin) MXRT_CASE(Arccos) MXRT_CASE(Arctan)
-                        MXRT_CASE(Sinh) MXRT_CASE(Cosh) MXRT_CASE(Tanh) MXRT_CASE(Arcsinh)
-                            MXRT_CASE(Arccosh) MXRT_CASE(Arctanh) MXRT_CASE(Degrees)
-                                MXRT_CASE(Radians) MXRT_CASE(Sigmoid) MXRT_CASE(Relu)
-                                    MXRT_CASE(Softsign) MXRT_CASE(Softrelu) MXRT_CASE(Negative)
-                                        MXRT_CASE(Reciprocal) MXRT_CASE(Erf) MXRT_CASE(Erfinv)
-                                            MXRT_CASE(Gamma) MXRT_CASE(Gammaln)
-                                                MXRT_CASE(LogicalNot) MXRT_CASE(LogSigmoid)
-                                                    MXRT_CASE(Mish)
+    // clang-format off
+#define MXRT_CASE(OP) case UnaryOp::OP: return f(fn::Unary<UnaryOp::OP>());
+    MXRT_CASE(Copy) MXRT_CASE(Abs) MXRT_CASE(Sign) MXRT_CASE(Round) MXRT_CASE(Rint) MXRT_CASE(Ceil)
+    MXRT_CASE(Floor) MXRT_CASE(Trunc) MXRT_CASE(Fix) MXRT_CASE(Square) MXRT_CASE(Sqrt)
+    MXRT_CASE(Rsqrt) MXRT_CASE(Cbrt) MXRT_CASE(Rcbrt) MXRT_CASE(Exp) MXRT_CASE(Log) MXRT_CASE(Log10)
+    MXRT_CASE(Log2) MXRT_CASE(Log1p) MXRT_CASE(Expm1) MXRT_CASE(Sin) MXRT_CASE(Cos) MXRT_CASE(Tan)
+    MXRT_CASE(Arcsin) MXRT_CASE(Arccos) MXRT_CASE(Arctan) MXRT_CASE(Sinh) MXRT_CASE(Cosh)
+    MXRT_CASE(Tanh) MXRT_CASE(Arcsinh) MXRT_CASE(Arccosh) MXRT_CASE(Arctanh) MXRT_CASE(Degrees)
+    MXRT_CASE(Radians) MXRT_CASE(Sigmoid) MXRT_CASE(Relu) MXRT_CASE(Softsign) MXRT_CASE(Softrelu)
+    MXRT_CASE(Negative) MXRT_CASE(Reciprocal) MXRT_CASE(Erf) MXRT_CASE(Erfinv) MXRT_CASE(Gamma)
+    MXRT_CASE(Gammaln) MXRT_CASE(LogicalNot)
 #undef MXRT_CASE
+    // clang-format on
   }
 }
 
 /// Calls f(fn::Binary<op>()) for a runtime op.
 template <class F> MXRT_HD void withBinary(BinaryOp op, F &&f) {
   switch (op) {
-#define MXRT_CASE(OP)                                                                              \
-  case BinaryOp::OP:                                                                               \
-    return f(fn::Binary<BinaryOp::OP>());
-    MXRT_CASE(Add)
-    MXRT_CASE(Sub) MXRT_CASE(Mul) MXRT_CASE(Div) MXRT_CASE(Mod) MXRT_CASE(Power) MXRT_CASE(Maximum)
-        MXRT_CASE(Minimum) MXRT_CASE(Hypot) MXRT_CASE(Equal) MXRT_CASE(NotEqual) MXRT_CASE(Greater)
-            MXRT_CASE(GreaterEqual) MXRT_CASE(Lesser) MXRT_CASE(LesserEqual) MXRT_CASE(LogicalAnd)
-                MXRT_CASE(LogicalOr) MXRT_CASE(LogicalXor)
+    // clang-format off
+#define MXRT_CASE(OP) case BinaryOp::OP: return f(fn::Binary<BinaryOp::OP>());
+    MXRT_CASE(Add) MXRT_CASE(Sub) MXRT_CASE(Mul) MXRT_CASE(Div) MXRT_CASE(Mod) MXRT_CASE(Power)
+    MXRT_CASE(Maximum) MXRT_CASE(Minimum) MXRT_CASE(Hypot) MXRT_CASE(Equal) MXRT_CASE(NotEqual)
+    MXRT_CASE(Greater) MXRT_CASE(GreaterEqual) MXRT_CASE(Lesser) MXRT_CASE(LesserEqual)
+    MXRT_CASE(LogicalAnd) MXRT_CASE(LogicalOr) MXRT_CASE(LogicalXor)
 #undef MXRT_CASE
+    // clang-format on
   }
 }
 

@@ -161,10 +161,11 @@ void NDArray::waitToWrite() const {
   if (!chunk_)
     return;
   // The engine waits for writers only; an empty writer queued behind every
-  // pending reader turns "all readers done" into "this writer done".
+  // pending reader turns "all readers done" into "this writer done". It
+  // runs on a CPU worker whatever the device: it touches no data.
   VarHandle v = chunk_->var;
-  Engine::get()->push([](RunContext) {}, ctx(), {}, std::span(&v, 1), FnProperty::Normal, 0,
-                      "WaitToWrite");
+  Engine::get()->push([](RunContext) {}, Context::cpu(), {}, std::span(&v, 1),
+                      FnProperty::CPUPrioritized, 0, "WaitToWrite");
   Engine::get()->waitForVar(v);
 }
 

@@ -13,6 +13,8 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <mutex>
 #include <unordered_map>
 
@@ -131,6 +133,39 @@ bool parseTuple(std::string_view s, std::vector<int64_t> &out, bool allowNone = 
     s = trim(s.substr(comma + 1)); // a trailing comma ("(3,)") leaves s empty
   }
   return true;
+}
+
+/// Python's repr of a finite double: the shortest round-trip digits, in
+/// fixed notation when the decimal exponent is in [-4, 16), else scientific
+/// ("1e-05", "100000.0", "1e+16", "0.9").
+std::string pythonFloatRepr(double v) {
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
+  std::string sci(buf, end); // [-]d[.ddd]e[+-]XX
+  bool neg = sci[0] == '-';
+  size_t e = sci.find('e');
+  std::string digits;
+  for (size_t i = neg ? 1 : 0; i < e; ++i)
+    if (sci[i] != '.')
+      digits += sci[i];
+  int exp10 = std::stoi(sci.substr(e + 1));
+  std::string out = neg ? "-" : "";
+  if (exp10 >= -4 && exp10 < 16) {
+    if (exp10 < 0) {
+      out += "0." + std::string(size_t(-exp10 - 1), '0') + digits;
+    } else if (size_t(exp10) + 1 >= digits.size()) {
+      out += digits + std::string(size_t(exp10) + 1 - digits.size(), '0') + ".0";
+    } else {
+      out += digits.substr(0, size_t(exp10) + 1) + "." + digits.substr(size_t(exp10) + 1);
+    }
+    return out;
+  }
+  out += digits.substr(0, 1);
+  if (digits.size() > 1)
+    out += "." + digits.substr(1);
+  char expText[8];
+  std::snprintf(expText, sizeof expText, "e%c%02d", exp10 < 0 ? '-' : '+', std::abs(exp10));
+  return out + expText;
 }
 
 bool isNoneText(std::string_view s) { return trim(s) == "None"; }
@@ -345,12 +380,7 @@ std::string Attrs::format(AttrKind, const AttrValue &value) {
             return "nan";
           if (std::isinf(v))
             return v > 0 ? "inf" : "-inf";
-          char buf[64];
-          auto [p, ec] = std::to_chars(buf, buf + sizeof buf, v);
-          std::string s(buf, p);
-          if (s.find_first_of(".e") == std::string::npos)
-            s += ".0";
-          return s;
+          return pythonFloatRepr(v);
         } else if constexpr (std::is_same_v<T, std::string>) {
           return v;
         } else {

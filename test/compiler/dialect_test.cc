@@ -42,19 +42,25 @@ std::string sampleValue(const mxrt::AttrSpec &spec) {
   using mxrt::AttrKind;
   switch (spec.kind) {
   case AttrKind::Int:
-  case AttrKind::OptInt: return "2";
+  case AttrKind::OptInt:
+    return "2";
   case AttrKind::Float:
-  case AttrKind::OptFloat: return "0.5";
+  case AttrKind::OptFloat:
+    return "0.5";
   case AttrKind::Bool:
-  case AttrKind::OptBool: return "True";
+  case AttrKind::OptBool:
+    return "True";
   case AttrKind::Enum:
   case AttrKind::OptEnum:
   case AttrKind::DType:
-  case AttrKind::OptDType: return std::string(spec.choices.front());
-  case AttrKind::Str: return "x";
+  case AttrKind::OptDType:
+    return std::string(spec.choices.front());
+  case AttrKind::Str:
+    return "x";
   case AttrKind::Shape:
   case AttrKind::OptShape:
-  case AttrKind::IntOrNoneTuple: return "(2, 2)";
+  case AttrKind::IntOrNoneTuple:
+    return "(2, 2)";
   }
   return "";
 }

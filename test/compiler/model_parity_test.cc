@@ -58,7 +58,8 @@ class ModelParity : public testing::TestWithParam<std::string> {};
 TEST_P(ModelParity, InferShapeAndTypeMatchMXNet) {
   std::string dir = dataDir() + "/models/";
   std::string symbol = readFile(dir + GetParam() + "-symbol.json");
-  llvm::Expected<llvm::json::Value> ref = llvm::json::parse(readFile(dir + GetParam() + "-infer.json"));
+  llvm::Expected<llvm::json::Value> ref =
+      llvm::json::parse(readFile(dir + GetParam() + "-infer.json"));
   ASSERT_TRUE(bool(ref)) << llvm::toString(ref.takeError());
   const llvm::json::Object &reference = *ref->getAsObject();
 
@@ -129,6 +130,8 @@ INSTANTIATE_TEST_SUITE_P(Models, ModelParity,
                          testing::Values("mlp", "lenet", "resnet18_v1", "resnet50_v1",
                                          "resnet18_v2", "resnet50_v2", "vgg16", "inception_bn",
                                          "lstm"),
-                         [](const testing::TestParamInfo<std::string> &info) { return info.param; });
+                         [](const testing::TestParamInfo<std::string> &info) {
+                           return info.param;
+                         });
 
 } // namespace

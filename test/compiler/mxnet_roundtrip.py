@@ -36,6 +36,14 @@ print(json.dumps({
 """
 
 
+def first_difference(a, b):
+    """'line N: <ours> | <theirs>' for the first line where two texts differ."""
+    for n, (x, y) in enumerate(zip(a.splitlines(), b.splitlines()), 1):
+        if x != y:
+            return f"line {n}: ours {x.strip()!r}, MXNet {y.strip()!r}"
+    return "one is a prefix of the other"
+
+
 def without_versions(text):
     graph = json.loads(text)
     for node in graph["nodes"]:
@@ -67,7 +75,8 @@ def main():
                 continue
             ours = out.read_text()
             if not legacy and ours != path.read_text():
-                failures.append(f"{path.name}: export differs from the file MXNet wrote")
+                failures.append(f"{path.name}: export differs from the file MXNet wrote, "
+                                f"{first_difference(ours, path.read_text())}")
             check = subprocess.run([args.mxnet_python, "-c", CHECK_IN_MXNET, str(out), str(path)],
                                    capture_output=True, text=True)
             if check.returncode:
@@ -75,12 +84,16 @@ def main():
                 continue
             result = json.loads(check.stdout.splitlines()[-1])
             if result["reserialized"] != ours:
-                failures.append(f"{path.name}: MXNet's tojson of our export differs from it")
+                failures.append(f"{path.name}: MXNet's tojson of our export differs from it, "
+                                f"{first_difference(ours, result['reserialized'])}")
             if not all(result["lists_equal"]):
                 failures.append(f"{path.name}: arguments/outputs/aux differ: {result['lists_equal']}")
             if legacy and without_versions(ours) != without_versions(result["original_reserialized"]):
-                failures.append(f"{path.name}: our upgrade differs from MXNet's")
-            print(f"{path.name}: {'ok' if not failures or path.name not in failures[-1] else 'FAILED'}")
+                failures.append(f"{path.name}: our upgrade differs from MXNet's, " + first_difference(
+                    json.dumps(without_versions(ours), indent=1),
+                    json.dumps(without_versions(result["original_reserialized"]), indent=1)))
+            failed = any(f.startswith(path.name + ":") for f in failures)
+            print(f"{path.name}: {'FAILED' if failed else 'ok'}")
     for f in failures:
         print("FAIL:", f)
     return 1 if failures else 0

@@ -69,6 +69,12 @@ TEST(Attrs, FormatsAsPythonStr) {
   EXPECT_EQ(Attrs::format(AttrKind::Float, 0.9), "0.9");
   EXPECT_EQ(Attrs::format(AttrKind::Float, 100.0), "100.0");
   EXPECT_EQ(Attrs::format(AttrKind::Float, 1e-5), "1e-05");
+  EXPECT_EQ(Attrs::format(AttrKind::Float, 1e5), "100000.0");
+  EXPECT_EQ(Attrs::format(AttrKind::Float, 1e16), "1e+16");
+  EXPECT_EQ(Attrs::format(AttrKind::Float, 123456789012345.6), "123456789012345.6");
+  EXPECT_EQ(Attrs::format(AttrKind::Float, 0.0001), "0.0001");
+  EXPECT_EQ(Attrs::format(AttrKind::Float, -2.5e-7), "-2.5e-07");
+  EXPECT_EQ(Attrs::format(AttrKind::Float, 0.0), "0.0");
   EXPECT_EQ(Attrs::format(AttrKind::Shape, std::vector<int64_t>{3, 3}), "(3, 3)");
   EXPECT_EQ(Attrs::format(AttrKind::Shape, std::vector<int64_t>{3}), "(3,)");
   EXPECT_EQ(Attrs::format(AttrKind::OptInt, std::monostate{}), "None");

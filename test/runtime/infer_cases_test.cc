@@ -78,10 +78,18 @@ private:
       if (c == '\\') {
         char e = s_[i_++];
         switch (e) {
-        case 'n': out += '\n'; break;
-        case 't': out += '\t'; break;
-        case 'u': out += '?'; i_ += 4; break; // not needed for our data
-        default: out += e;
+        case 'n':
+          out += '\n';
+          break;
+        case 't':
+          out += '\t';
+          break;
+        case 'u':
+          out += '?';
+          i_ += 4;
+          break; // not needed for our data
+        default:
+          out += e;
         }
       } else {
         out += c;
@@ -333,8 +341,8 @@ std::string runCase(Outcome &how, const Json &c, T (*convert)(const Json &),
     how = Outcome::Deliberate;
     if (m->str() == "raises")
       return err.empty() ? str("expected to raise (", c.get("why")->str(), ")") : "";
-    return err.empty() ? "" : str("expected to infer (", c.get("why")->str(), "), raised \"", err,
-                                  "\"");
+    return err.empty() ? ""
+                       : str("expected to infer (", c.get("why")->str(), "), raised \"", err, "\"");
   }
   if (const Json *e = c.get("error")) {
     if (!err.empty())
@@ -354,7 +362,7 @@ std::string runCase(Outcome &how, const Json &c, T (*convert)(const Json &),
       return "";
     }
     return str("MXNet raised \"", e->str(), "\"; we inferred in=", showAll(in),
-                " out=", showAll(out));
+               " out=", showAll(out));
   }
   if (!err.empty())
     return str("MXNet inferred; we raised \"", err, "\"");
@@ -411,8 +419,8 @@ void replay(const char *key, T (*convert)(const Json &),
       ADD_FAILURE() << msg;
     }
   std::cout << total - failed << " of " << total << " " << key << " cases match MXNet ("
-            << byOp.size() << " operators; " << refined << " refine MXNet's answer, "
-            << undecided << " undecided where MXNet failed on an unknown input, " << deliberate
+            << byOp.size() << " operators; " << refined << " refine MXNet's answer, " << undecided
+            << " undecided where MXNet failed on an unknown input, " << deliberate
             << " documented differences)\n";
   EXPECT_GT(total, 0);
 }

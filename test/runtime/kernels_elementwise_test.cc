@@ -81,9 +81,6 @@ std::vector<UnaryCase> unaryCases() {
       {UnaryOp::Gamma, "gamma", [](double x) { return std::tgamma(x); }, 0.2, 5, false},
       {UnaryOp::Gammaln, "gammaln", [](double x) { return std::lgamma(x); }, 0.2, 5, false},
       {UnaryOp::LogicalNot, "logical_not", [](double x) { return double(x == 0); }, -1, 1, true},
-      {UnaryOp::LogSigmoid, "log_sigmoid", [=](double x) { return std::log(sig(x)); }, -5, 5,
-       false},
-      {UnaryOp::Mish, "mish", [=](double x) { return x * std::tanh(softplus(x)); }, -5, 5, false},
   };
 }
 

@@ -29,7 +29,8 @@ static cl::opt<std::string> output("o", cl::desc("Output file (default: stdout)"
 static cl::list<std::string> shapes("shape", cl::desc("An argument's shape, e.g. data=1,3,224,224"),
                                     cl::value_desc("name=dims"), cl::sub(mxc::tool::importCommand));
 static cl::list<std::string> dtypes("dtype", cl::desc("An argument's dtype, e.g. data=float16"),
-                                    cl::value_desc("name=dtype"), cl::sub(mxc::tool::importCommand));
+                                    cl::value_desc("name=dtype"),
+                                    cl::sub(mxc::tool::importCommand));
 static cl::opt<std::string> funcName("func-name", cl::desc("Name of the graph function"),
                                      cl::init("main"), cl::sub(mxc::tool::importCommand));
 static cl::opt<bool> locations("locations", cl::desc("Print node names as locations"),

@@ -118,6 +118,104 @@ MXRT_API int mxrtNDArraySaveRawBytes(mxrtNDArrayHandle handle, int semantics, si
                                      const char **out_buf);
 MXRT_API int mxrtNDArrayLoadFromRawBytes(const void *buf, size_t size, mxrtNDArrayHandle *out);
 
+/* ---- operators (the op table) and imperative invocation --------------- */
+
+/** An operator of the op table (mxrt/op_table.h); valid for the process. */
+typedef const struct mxrtOp *mxrtOpHandle;
+/** An operator with parsed attributes, reusable for many invocations. */
+typedef struct mxrtOpAttrs *mxrtOpAttrsHandle;
+
+/** Attribute kinds (mxrt::AttrKind, in that order). */
+enum {
+  mxrtAttrInt = 0, mxrtAttrOptInt, mxrtAttrFloat, mxrtAttrOptFloat, mxrtAttrBool, mxrtAttrEnum,
+  mxrtAttrOptEnum, mxrtAttrStr, mxrtAttrShape, mxrtAttrOptShape, mxrtAttrDType, mxrtAttrOptDType,
+  mxrtAttrOptBool, mxrtAttrIntOrNoneTuple
+};
+/** When an input exists (mxrt::CondOp): always, attribute truthy/falsy,
+ * attribute == or != cond_value. */
+enum { mxrtCondAlways = 0, mxrtCondTruthy, mxrtCondFalsy, mxrtCondEq, mxrtCondNe };
+
+typedef struct {
+  const char *name;
+  int optional;  /**< may be left out */
+  int variadic;  /**< stands for num_args inputs (the op's num_args_attr) */
+  const char *cond_attr; /**< "" when cond is mxrtCondAlways */
+  int cond;
+  const char *cond_value;
+} mxrtOpInputInfo;
+
+typedef struct {
+  const char *name;
+  int kind;              /**< mxrtAttr* */
+  const char *dflt;      /**< MXNet's string form ("" when required) */
+  int required;
+  uint32_t num_choices;  /**< Enum and DType kinds */
+  const char *const *choices;
+} mxrtOpAttrInfo;
+
+/** Everything the op table says about one operator. Strings are NUL-terminated
+ * and live as long as the process. */
+typedef struct {
+  const char *name; /**< MXNet's registered name */
+  const char *summary;
+  const char *description;
+  uint32_t num_aliases;
+  const char *const *aliases;
+  uint32_t num_inputs;
+  const mxrtOpInputInfo *inputs;
+  uint32_t num_attrs;
+  const mxrtOpAttrInfo *attrs;
+  int num_outputs;               /**< when num_outputs_expr is "" */
+  const char *num_outputs_expr;  /**< count expression over attributes, or "" */
+  const char *visible_outputs;   /**< count expression, or "" (all) */
+  uint32_t num_output_names;
+  const char *const *output_names;
+  const char *num_args_attr;     /**< the count attribute of variadic inputs, or "" */
+  uint32_t num_mutate_inputs;    /**< auxiliary-state inputs, updated in place */
+  const int *mutate_inputs;
+  int is_loss;
+  int no_gradient;
+  const char *name_hint;         /**< automatic node names: hint + counter */
+} mxrtOpInfo;
+
+/** Number of operators in the table; mxrtOpGet(i) for i < that count. */
+MXRT_API int mxrtOpCount(uint32_t *out);
+MXRT_API int mxrtOpGet(uint32_t index, mxrtOpHandle *out);
+/** The operator with this name or alias; an error naming it if none. */
+MXRT_API int mxrtOpFind(const char *name, mxrtOpHandle *out);
+/** The operator's table entry; *out lives as long as the process. */
+MXRT_API int mxrtOpGetInfo(mxrtOpHandle op, const mxrtOpInfo **out);
+
+/** Parses attributes given in MXNet's string forms ("True", "(3, 3)",
+ * "None", "0.9") against the op's table entry: unknown names, bad values and
+ * missing required ones are errors naming the op and the attribute. Keys
+ * "__name__"-style (hidden) pass through. */
+MXRT_API int mxrtOpAttrsCreate(mxrtOpHandle op, uint32_t num_attrs, const char *const *keys,
+                               const char *const *vals, mxrtOpAttrsHandle *out);
+MXRT_API int mxrtOpAttrsFree(mxrtOpAttrsHandle attrs);
+/** Number of outputs (*out_num) and of those a user sees (*out_visible). */
+MXRT_API int mxrtOpAttrsNumOutputs(mxrtOpAttrsHandle attrs, int *out_num, int *out_visible);
+
+/** Runs an operator on NDArrays, asynchronously: the call returns once the
+ * op is pushed to the engine; errors inside it surface at the next wait on
+ * its outputs. Shapes and dtypes are inferred (errors name the op, the
+ * input and the expected vs given shape or dtype). Variadic ops get their
+ * num_args from num_inputs when it is not given; init ops with no input use
+ * their "ctx" attribute (default cpu(0)).
+ * Outputs: if *outputs is null, new arrays are created and *outputs points
+ * to *num_outputs (visible) handles owned by the caller, the array itself
+ * valid until the next invocation on this thread; otherwise *outputs holds
+ * *num_outputs arrays to write (all outputs, or the visible ones). */
+MXRT_API int mxrtImperativeInvoke(mxrtOpHandle op, uint32_t num_inputs,
+                                  const mxrtNDArrayHandle *inputs, uint32_t num_attrs,
+                                  const char *const *keys, const char *const *vals,
+                                  int *num_outputs, mxrtNDArrayHandle **outputs);
+/** mxrtImperativeInvoke with attributes parsed once (the fast path of
+ * Python's operators). */
+MXRT_API int mxrtImperativeInvokeAttrs(mxrtOpAttrsHandle attrs, uint32_t num_inputs,
+                                       const mxrtNDArrayHandle *inputs, int *num_outputs,
+                                       mxrtNDArrayHandle **outputs);
+
 /* ---- engine ----------------------------------------------------------- */
 
 /** An op body: gets the user pointer and, on a GPU, its cudaStream_t.

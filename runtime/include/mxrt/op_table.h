@@ -67,6 +67,9 @@ struct OpSpec {
   bool isLoss = false;
   bool noGradient = false;
   std::string_view nameHint;         ///< automatic node names: hint + counter
+  /// Created by compiler passes only (mx-gradient's backward ops): not an
+  /// MXNet operator, hidden from Python and from symbol JSON.
+  bool internal = false;
 
   const AttrSpec *findAttr(std::string_view attr) const;
 };

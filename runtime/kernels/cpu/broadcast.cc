@@ -8,6 +8,7 @@
 // scalar on each side), rows of it split over the CPU workers.
 #include "kernels/cpu/cpu_util.h"
 #include "kernels/cpu/kernels.h"
+#include "kernels/kernel_props.h"
 #include "kernels/shape_util.h"
 
 namespace mxrt::kernels::cpu {
@@ -141,8 +142,11 @@ const KernelRegistrar registrations([] {
       {"broadcast_like", broadcastKernel},
       {"broadcast_axis", broadcastKernel},
   };
-  for (const auto &[name, k] : ops)
+  for (const auto &[name, k] : ops) {
     registerKernel(name, DeviceType::CPU, k);
+    if (k != broadcastKernel) // broadcast_to's output is larger than its input
+      markAliasSafe(name);
+  }
 });
 
 } // namespace

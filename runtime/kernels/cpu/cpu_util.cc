@@ -2,7 +2,6 @@
 #include "kernels/cpu/cpu_util.h"
 
 #include <algorithm>
-#include <thread>
 
 namespace mxrt::kernels::cpu {
 namespace {
@@ -24,10 +23,7 @@ SerialScope::SerialScope() { ++serialDepth; }
 SerialScope::~SerialScope() { --serialDepth; }
 bool serialForced() { return serialDepth > 0; }
 
-int cpuThreads() {
-  static const int n = std::max(1u, std::thread::hardware_concurrency());
-  return n;
-}
+int cpuThreads() { return std::max(1, Engine::get()->numCPUWorkers()); }
 
 Isa cpuIsa() {
   static const Isa isa = detectIsa();

@@ -7,6 +7,7 @@
 // skip the ISA variants to keep the library small.
 #include "kernels/cpu/cpu_util.h"
 #include "kernels/cpu/kernels.h"
+#include "kernels/kernel_props.h"
 
 #include <cmath>
 
@@ -278,15 +279,15 @@ const KernelRegistrar registrations([] {
       {"gamma", unaryKernel<U::Gamma>},
       {"gammaln", unaryKernel<U::Gammaln>},
       {"logical_not", unaryKernel<U::LogicalNot>},
-      {"log_sigmoid", unaryKernel<U::LogSigmoid>},
-      {"mish", unaryKernel<U::Mish>},
       {"_copy", copyKernel},
       {"BlockGrad", copyKernel},
       {"make_loss", copyKernel},
       {"Activation", activationKernel},
   };
-  for (const auto &[name, k] : unaries)
+  for (const auto &[name, k] : unaries) {
     registerKernel(name, DeviceType::CPU, k);
+    markAliasSafe(name);
+  }
 
   using B = BinaryOp;
   const std::pair<const char *, KernelFn> scalars[] = {
@@ -313,8 +314,12 @@ const KernelRegistrar registrations([] {
       {"_logical_or_scalar", scalarKernel<B::LogicalOr, false>},
       {"_logical_xor_scalar", scalarKernel<B::LogicalXor, false>},
   };
-  for (const auto &[name, k] : scalars)
+  for (const auto &[name, k] : scalars) {
     registerKernel(name, DeviceType::CPU, k);
+    markAliasSafe(name);
+  }
+  for (const char *name : {"Cast", "clip", "hard_sigmoid", "add_n", "where"})
+    markAliasSafe(name);
 
   registerKernel(
       "hard_sigmoid", DeviceType::CPU,

@@ -12,6 +12,7 @@
 #pragma once
 
 #include "kernels/functors.h"
+#include "kernels/philox.h"
 #include "kernels/shape_util.h"
 #include "mxrt/ndarray.h"
 
@@ -92,6 +93,26 @@ enum class PadMode : uint8_t { Constant, Edge, Reflect };
 void pad(const TBlob &in, PadMode mode, std::span<const int64_t> width, double value,
          const TBlob &out);
 
+// ---- indexing.cc --------------------------------------------------------------
+
+/// How out-of-range indices behave (the ops' `mode`).
+enum class IndexMode : uint8_t { Clip, Wrap, Raise };
+/// take: out = a.shape[:axis] + indices.shape + a.shape[axis+1:]. Embedding
+/// is take(weight, data, 0, Clip).
+void take(const TBlob &a, const TBlob &indices, int64_t axis, IndexMode mode, const TBlob &out);
+/// pick: one element along axis per position of index (shape of data
+/// without axis; keepdims does not change the layout).
+void pick(const TBlob &data, const TBlob &index, int64_t axis, IndexMode mode, const TBlob &out);
+/// one_hot: indices.shape + (depth,); out-of-range indices give off rows.
+void oneHot(const TBlob &indices, int64_t depth, double on, double off, const TBlob &out);
+/// gather_nd: indices (M, ...) index the first M axes of data.
+void gatherNd(const TBlob &data, const TBlob &indices, const TBlob &out);
+/// topk/sort/argsort along axis (none: flattened): the first k (k < 1: all)
+/// in ascending or descending order, stable for ties. Any of values,
+/// indices (any dtype) and mask (data's shape, 1 where selected) may be null.
+void sortAlong(const TBlob &data, std::optional<int64_t> axis, int64_t k, bool ascend,
+               const TBlob *values, const TBlob *indices, const TBlob *mask);
+
 // ---- reduce.cc ----------------------------------------------------------------
 
 enum class ReduceOp : uint8_t { Sum, Mean, Prod, Max, Min, NanSum, NanProd, Norm1, Norm2 };
@@ -132,5 +153,16 @@ void batchDot(const TBlob &lhs, const TBlob &rhs, bool transA, bool transB, cons
 /// after flattening all but the first axis; else its last axis is K.
 void fullyConnected(const TBlob &data, const TBlob &weight, const TBlob *bias, bool flatten,
                     const TBlob &out);
+
+// ---- random.cc ------------------------------------------------------------------
+
+/// Philox blocks an output of n elements of dtype consumes.
+uint64_t randomBlocks(DType dtype, int64_t n);
+/// Fills out from the stream at st: Uniform [a, b), Normal (loc a, scale
+/// b), Randint [a, b) (integer dtypes).
+void randomFill(RandomKind kind, PhiloxState st, double a, double b, const TBlob &out);
+/// Dropout in training: mask = bernoulli(1 - p) / (1 - p) over mask's shape
+/// (data's, or 1 along the `axes` of variational dropout), out = data * mask.
+void dropout(PhiloxState st, double p, const TBlob &data, const TBlob &out, const TBlob &mask);
 
 } // namespace mxrt::kernels::cpu

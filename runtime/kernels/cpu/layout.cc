@@ -408,35 +408,11 @@ void pad(const TBlob &in, PadMode mode, std::span<const int64_t> width, double v
 
 namespace {
 
-/// A tuple attribute whose entries may be None ("(None, 1, -1)"), whether
-/// the op table declares it as a shape or as a string.
+/// An IntOrNoneTuple attribute (slice's begin/end/step): kNoneIndex is None.
 std::vector<std::optional<int64_t>> optTuple(const Attrs &a, std::string_view name) {
   std::vector<std::optional<int64_t>> r;
-  const AttrValue &v = a.get(name);
-  if (auto *t = std::get_if<std::vector<int64_t>>(&v)) {
-    r.assign(t->begin(), t->end());
-  } else if (auto *s = std::get_if<std::string>(&v)) {
-    std::string_view text = *s;
-    size_t i = 0;
-    while (i < text.size()) {
-      while (i < text.size() && (text[i] == '(' || text[i] == '[' || text[i] == ' ' ||
-                                 text[i] == ',' || text[i] == ')' || text[i] == ']'))
-        ++i;
-      if (i >= text.size())
-        break;
-      size_t j = i;
-      while (j < text.size() && text[j] != ',' && text[j] != ')' && text[j] != ']')
-        ++j;
-      std::string item(text.substr(i, j - i));
-      while (!item.empty() && item.back() == ' ')
-        item.pop_back();
-      if (item == "None")
-        r.emplace_back(std::nullopt);
-      else
-        r.emplace_back(std::stoll(item));
-      i = j;
-    }
-  }
+  for (int64_t v : a.getShape(name))
+    r.push_back(v == kNoneIndex ? std::nullopt : std::optional<int64_t>(v));
   return r;
 }
 

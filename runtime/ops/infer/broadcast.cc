@@ -26,8 +26,8 @@ bool binaryBroadcastShape(const Attrs &, Shapes &in, Shapes &out) {
     if (!known(l) || !known(r))
       continue;
     if (l != r && l != 1 && r != 1)
-      throw ShapeError(str("operands could not be broadcast together with shapes ",
-                           bracket(lhs), " ", bracket(rhs)));
+      throw ShapeError(str("operands could not be broadcast together with shapes ", bracket(lhs),
+                           " ", bracket(rhs)));
     shape[i] = l == 1 ? r : l;
   }
   assignOut(out, 0, shape);
@@ -85,14 +85,14 @@ bool broadcastLikeShape(const Attrs &attrs, Shapes &in, Shapes &out) {
   TShape shape;
   if (attrs.isNone("lhs_axes") || attrs.isNone("rhs_axes")) {
     if (lhs.ndim() != rhs.ndim())
-      throw ShapeError(str("Operand of shape ", bracket(lhs), " cannot be broadcasted to ",
-                           bracket(rhs)));
+      throw ShapeError(
+          str("Operand of shape ", bracket(lhs), " cannot be broadcasted to ", bracket(rhs)));
     shape = rhs;
     for (int i = 0; i < lhs.ndim(); ++i) {
       if (known(rhs[i])) {
         if (lhs[i] != rhs[i] && lhs[i] != 1)
-          throw ShapeError(str("Array cannot be broadcasted from ", bracket(lhs), " to ",
-                               bracket(rhs)));
+          throw ShapeError(
+              str("Array cannot be broadcasted from ", bracket(lhs), " to ", bracket(rhs)));
       } else {
         shape[i] = lhs[i];
       }
@@ -120,11 +120,12 @@ bool broadcastLikeShape(const Attrs &attrs, Shapes &in, Shapes &out) {
 }
 
 constexpr std::string_view kBinaryBroadcast[] = {
-    "broadcast_add", "broadcast_sub", "broadcast_mul", "broadcast_div", "broadcast_mod",
-    "broadcast_power", "broadcast_maximum", "broadcast_minimum", "broadcast_hypot",
-    "broadcast_equal", "broadcast_not_equal", "broadcast_greater", "broadcast_greater_equal",
-    "broadcast_lesser", "broadcast_lesser_equal", "broadcast_logical_and",
-    "broadcast_logical_or", "broadcast_logical_xor",
+    "broadcast_add",           "broadcast_sub",        "broadcast_mul",
+    "broadcast_div",           "broadcast_mod",        "broadcast_power",
+    "broadcast_maximum",       "broadcast_minimum",    "broadcast_hypot",
+    "broadcast_equal",         "broadcast_not_equal",  "broadcast_greater",
+    "broadcast_greater_equal", "broadcast_lesser",     "broadcast_lesser_equal",
+    "broadcast_logical_and",   "broadcast_logical_or", "broadcast_logical_xor",
 };
 
 const struct Registrations {

@@ -133,8 +133,8 @@ bool dataDecidesType(const Attrs &attrs, Types &in, Types &out) {
 bool float32Only(const Attrs &, Types &in, Types &out) {
   for (size_t i = 0; i < in.size(); ++i) {
     if (in[i] != DType::Unknown && in[i] != DType::Float32)
-      throw ShapeError(str("Unsupported data type ", dtypeName(in[i]), " (float32 only)"),
-                       int(i), false);
+      throw ShapeError(str("Unsupported data type ", dtypeName(in[i]), " (float32 only)"), int(i),
+                       false);
     in[i] = DType::Float32;
   }
   for (size_t i = 0; i < out.size(); ++i)
@@ -169,8 +169,8 @@ int64_t prodKnown(const TShape &s, int begin, int end) {
 
 Register::Register(std::string_view op, ShapeFn shape, TypeFn type) {
   registerShapeFn(op, shape);
-  if (type)
-    registerTypeFn(op, type);
+  registerTypeFn(
+      op, type ? type : [](const Attrs &, Types &in, Types &out) { return unifyAll(in, out); });
 }
 
 } // namespace mxrt::infer

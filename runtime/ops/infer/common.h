@@ -78,9 +78,9 @@ int checkAxis(int64_t axis, int ndim);
 /// Product of dims [begin, end), or -1 when one of them is unknown.
 int64_t prodKnown(const TShape &s, int begin, int end);
 
-/// Registers an op's shape function (and type function; nullptr keeps the
-/// registry's default: one dtype for every input and output). A static
-/// object of this type in each family file does the registration.
+/// Registers an op's shape function and type function (nullptr: one dtype
+/// for every input and output, conflicts worded as MXNet's ElemwiseType).
+/// A static object of this type in each family file does the registration.
 struct Register {
   Register(std::string_view op, ShapeFn shape, TypeFn type = nullptr);
 };

@@ -101,8 +101,8 @@ bool sliceAxisShape(const Attrs &attrs, Shapes &in, Shapes &out) {
     if (end > size)
       throw ShapeError(str("Invalid end for end=", end, " as axis_size is ", size));
     if (begin >= end)
-      throw ShapeError(str("Invalid begin for begin=", attrs.getInt("begin"), " as end=",
-                           givenEnd ? std::to_string(*givenEnd) : "None"));
+      throw ShapeError(str("Invalid begin for begin=", attrs.getInt("begin"),
+                           " as end=", givenEnd ? std::to_string(*givenEnd) : "None"));
   } else {
     begin = end = 0;
   }
@@ -319,9 +319,9 @@ bool whereShape(const Attrs &, Shapes &in, Shapes &out) {
   }
   if (in[0].ndim() == 1) {
     if (in[0].known() && t.ndimKnown() && in[0][0] != t[0])
-      throw ShapeError(str("where: a 1-D condition has ", in[0][0], " elements, x's first dim is ",
-                           t[0]),
-                       0, false);
+      throw ShapeError(
+          str("where: a 1-D condition has ", in[0][0], " elements, x's first dim is ", t[0]), 0,
+          false);
     return allKnown(in, out);
   }
   return false;
@@ -452,8 +452,8 @@ TShape orderedShape(const TShape &data, std::optional<int64_t> axis, int64_t k, 
   if (axis) {
     int64_t r = *axis < 0 ? *axis + data.ndim() : *axis;
     if (r < 0 || r >= data.ndim())
-      throw ShapeError(str("Invalid axis! axis should be between 0 and ", data.ndim(),
-                           ", found axis=", r));
+      throw ShapeError(
+          str("Invalid axis! axis should be between 0 and ", data.ndim(), ", found axis=", r));
     a = int(r);
     n = data[a];
   }

@@ -65,8 +65,8 @@ bool softmaxOutputShape(const Attrs &attrs, Shapes &in, Shapes &out) {
       if (!label.ndimKnown())
         in[1] = flat;
       else if (!(label == flat) && !(label == shapeOf(dropped)) && !(label == ones))
-        throw ShapeError(str("Expecting ", flat.str(), " or ", shapeOf(dropped).str(),
-                             ". But got ", label.str()),
+        throw ShapeError(str("Expecting ", flat.str(), " or ", shapeOf(dropped).str(), ". But got ",
+                             label.str()),
                          1, false);
     } else {
       std::vector<int64_t> dims(data.begin(), data.end() - 1);
@@ -101,9 +101,9 @@ bool regressionShape(const Attrs &, Shapes &in, Shapes &out) {
     // (N, 1) data takes (N,) labels by default.
     label = data.ndim() == 2 && data[1] == 1 ? TShape{data[0]} : data;
   } else if (label[0] != data[0] || label.numel() != data.numel()) {
-    throw ShapeError(str("Shape inconsistent, Provided=", bracket(label), ", inferred shape=",
-                         bracket(data)),
-                     1, false);
+    throw ShapeError(
+        str("Shape inconsistent, Provided=", bracket(label), ", inferred shape=", bracket(data)), 1,
+        false);
   }
   assignOut(out, 0, data);
   return allKnown(in, out);
@@ -137,8 +137,7 @@ bool ctcLossShape(const Attrs &attrs, Shapes &in, Shapes &out) {
   if (label.ndim() != 2)
     throw ShapeError("The number of dimensions of labels array must be 2.", 1, false);
   if (data[1] != label[0])
-    throw ShapeError("The batch size for the labels and data arrays must be the same.", 1,
-                     false);
+    throw ShapeError("The batch size for the labels and data arrays must be the same.", 1, false);
   size_t next = 2;
   if (attrs.getBool("use_data_lengths")) {
     const TShape &lengths = in[next++];
@@ -175,8 +174,9 @@ const struct Registrations {
     Register("SVMOutput", svmOutputShape, dataDecidesType);
     Register("softmax_cross_entropy", softmaxCrossEntropyShape);
     Register("CTCLoss", ctcLossShape, ctcLossType);
-    Register("MakeLoss", [](const Attrs &, Shapes &in, Shapes &out) { return unifyAll(in, out); },
-             dataDecidesType);
+    Register(
+        "MakeLoss", [](const Attrs &, Shapes &in, Shapes &out) { return unifyAll(in, out); },
+        dataDecidesType);
   }
 } kRegistrations;
 

@@ -84,8 +84,9 @@ struct Window {
       if (v.empty())
         v.assign(nd, d);
       if (v.size() != nd)
-        throw ShapeError(str(name, " must have the same number of dimensions as kernel, but "
-                                   "kernel is ",
+        throw ShapeError(str(name,
+                             " must have the same number of dimensions as kernel, but "
+                             "kernel is ",
                              bracket(shapeOf(kernel)), " while ", name, " is ",
                              bracket(shapeOf(v))));
       return v;
@@ -364,13 +365,13 @@ bool upSamplingShape(const Attrs &attrs, Shapes &in, Shapes &out) {
                              "does not divide output height of ", oh),
                          int(i), false);
       if (ow % s[3] != 0)
-        throw ShapeError(str("UpSamplingNearest: input width of ", s[3],
-                             "does not divide output width of ", ow),
-                         int(i), false);
+        throw ShapeError(
+            str("UpSamplingNearest: input width of ", s[3], "does not divide output width of ", ow),
+            int(i), false);
       if (sum) {
         if (result[1] != 0 && result[1] != s[1])
-          throw ShapeError("Number of channels must be the same when multi_input_mode==sum",
-                           int(i), false);
+          throw ShapeError("Number of channels must be the same when multi_input_mode==sum", int(i),
+                           false);
         result[1] = s[1];
       } else {
         result[1] += s[1];
@@ -378,8 +379,8 @@ bool upSamplingShape(const Attrs &attrs, Shapes &in, Shapes &out) {
     }
   } else {
     if (data.ndim() != 4)
-      throw ShapeError("UpSamplingBilinear: Input data should be 4D in (batch, channel, y, x)",
-                       0, false);
+      throw ShapeError("UpSamplingBilinear: Input data should be 4D in (batch, channel, y, x)", 0,
+                       false);
     if (!data.known())
       return false;
     int64_t k = 2 * scale - scale % 2;
@@ -451,17 +452,16 @@ bool roiPoolingType(const Attrs &attrs, Types &in, Types &out) {
   if (in[0] == DType::Unknown)
     return false;
   if (in[1] != in[0])
-    throw ShapeError(str("ROIPooling: rois must have the data's dtype ", dtypeName(in[0]),
-                         ", got ", in[1] == DType::Unknown ? "none" : dtypeName(in[1])),
+    throw ShapeError(str("ROIPooling: rois must have the data's dtype ", dtypeName(in[0]), ", got ",
+                         in[1] == DType::Unknown ? "none" : dtypeName(in[1])),
                      1, false);
   return dataDecidesType(attrs, in, out);
 }
 
 const struct Registrations {
   Registrations() {
-    Register("FullyConnected", fullyConnectedShape, [](const Attrs &, Types &in, Types &out) {
-      return unifyAll(in, out);
-    });
+    Register("FullyConnected", fullyConnectedShape,
+             [](const Attrs &, Types &in, Types &out) { return unifyAll(in, out); });
     Register("Convolution", convolutionShape, convolutionType);
     Register("Deconvolution", deconvolutionShape, convolutionType);
     Register("Pooling", poolingShape);

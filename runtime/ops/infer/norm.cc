@@ -39,10 +39,12 @@ DType accType(DType t) {
   switch (t) {
   case DType::Float16:
   case DType::BFloat16:
-  case DType::Float32: return DType::Float32;
-  case DType::Float64: return DType::Float64;
-  default: throw ShapeError(str("This operation only supports floating point types, not ",
-                                dtypeName(t)));
+  case DType::Float32:
+    return DType::Float32;
+  case DType::Float64:
+    return DType::Float64;
+  default:
+    throw ShapeError(str("This operation only supports floating point types, not ", dtypeName(t)));
   }
 }
 

@@ -27,11 +27,11 @@ TShape reduceAxes(const TShape &data, const std::optional<std::vector<int64_t>> 
     if (axes[i - 1] >= axes[i])
       throw ShapeError(str("Reduction axes have duplicates ", bracket(shapeOf(axes))));
   if (axes.back() >= nd)
-    throw ShapeError(str("Reduction axis ", axes.back(), " Exceeds input dimensions ",
-                         bracket(data)));
+    throw ShapeError(
+        str("Reduction axis ", axes.back(), " Exceeds input dimensions ", bracket(data)));
   if (axes.front() < 0)
-    throw ShapeError(str("Reduction axis ", bracket(shapeOf(*axis)),
-                         " Exceeds input dimensions ", bracket(data)));
+    throw ShapeError(str("Reduction axis ", bracket(shapeOf(*axis)), " Exceeds input dimensions ",
+                         bracket(data)));
   auto reduced = [&](int i) { return std::binary_search(axes.begin(), axes.end(), i); };
   std::vector<int64_t> dims;
   for (int i = 0; i < nd; ++i) {

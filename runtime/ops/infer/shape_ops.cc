@@ -2,9 +2,9 @@
 //
 // Reshape (special values resolved by mxrt::inferReshape, one unknown input
 // extent recovered from a known output), transpose and expand_dims (both
-// directions), Concat (the joined axis sums, the rest unify), the splits
-// (and back from their outputs), tiling, padding and the block moves. Their
-// dtype rule is the registry's default: one dtype throughout.
+// directions), squeeze, tiling, padding and the block moves. Joining and
+// splitting live in join_split.cc. One dtype throughout unless registered
+// otherwise.
 #include "ops/infer/common.h"
 
 #include <algorithm>
@@ -86,8 +86,8 @@ bool transposeShape(const Attrs &attrs, Shapes &in, Shapes &out) {
   if (!data.ndimKnown() && !result.ndimKnown())
     return false;
   if (data.ndimKnown() && result.ndimKnown() && data.ndim() != result.ndim())
-    throw ShapeError(str("transpose: the output has ", result.ndim(), " dims, the input ",
-                         data.ndim()));
+    throw ShapeError(
+        str("transpose: the output has ", result.ndim(), " dims, the input ", data.ndim()));
   int nd = std::max(data.ndim(), result.ndim());
   std::vector<int64_t> axes = attrs.getShape("axes");
   if (axes.empty())
@@ -98,8 +98,7 @@ bool transposeShape(const Attrs &attrs, Shapes &in, Shapes &out) {
   TShape fromOut(nd, -1), fromIn(nd, -1);
   for (int i = 0; i < nd; ++i) {
     if (axes[size_t(i)] < 0 || axes[size_t(i)] >= nd)
-      throw ShapeError(str("transpose: axis ", axes[size_t(i)], " out of range for ", nd,
-                           " dims"));
+      throw ShapeError(str("transpose: axis ", axes[size_t(i)], " out of range for ", nd, " dims"));
     int a = int(axes[size_t(i)]);
     if (data.ndimKnown())
       fromIn[i] = data[a];
@@ -119,8 +118,8 @@ bool swapAxisShape(const Attrs &attrs, Shapes &in, Shapes &out) {
     int64_t a = attrs.getInt(name);
     int64_t r = a < 0 ? a + data.ndim() : a;
     if (r < 0 || r >= data.ndim())
-      throw ShapeError(str(name, ": axis ", a, " is out of bounds for array of ndim ",
-                           data.ndim()));
+      throw ShapeError(
+          str(name, ": axis ", a, " is out of bounds for array of ndim ", data.ndim()));
     return int(r);
   };
   TShape result = data;
@@ -167,8 +166,8 @@ bool squeezeShape(const Attrs &attrs, Shapes &in, Shapes &out) {
       if (r < 0 || r >= nd)
         throw ShapeError(str("axis ", a, " is out of bounds for array of dimension ", nd));
       if (data[int(r)] != 1)
-        throw ShapeError(str("cannot select an axis to squeeze out which has size=",
-                             data[int(r)], " not equal to one"));
+        throw ShapeError(str("cannot select an axis to squeeze out which has size=", data[int(r)],
+                             " not equal to one"));
       if (drop[size_t(r)])
         throw ShapeError("duplicate value in axis");
       drop[size_t(r)] = true;
@@ -185,174 +184,6 @@ bool squeezeShape(const Attrs &attrs, Shapes &in, Shapes &out) {
     dims.push_back(1); // squeezing (1, 1) leaves (1,)
   assignOut(out, 0, shapeOf(dims));
   return true;
-}
-
-bool concatShape(const Attrs &attrs, Shapes &in, Shapes &out) {
-  int64_t dim = attrs.getInt("dim");
-  TShape common;
-  int64_t size = 0;
-  bool unknownSize = false;
-  int axis = -1;
-  // Inputs of unknown rank are skipped here, as in MXNet.
-  for (const TShape &s : in) {
-    if (s.ndim() <= 0)
-      continue;
-    axis = checkAxis(dim, s.ndim());
-    unknownSize = unknownSize || !known(s[axis]);
-    size += s[axis];
-    TShape t = s;
-    t[axis] = -1;
-    merge(common, t);
-  }
-  if (out[0].ndim() > 0) {
-    axis = checkAxis(dim, out[0].ndim());
-    TShape t = out[0];
-    t[axis] = -1;
-    merge(common, t);
-  }
-  if (!common.ndimKnown())
-    return false;
-  if (common.ndim() == 0)
-    throw ShapeError("zero-dimensional arrays cannot be concatenated");
-  for (size_t i = 0; i < in.size(); ++i)
-    if (!merge(in[i], common))
-      throw ShapeError(str("Incompatible input shape: expected ", bracket(common), ", got ",
-                           bracket(in[i])),
-                       int(i), false);
-  if (!unknownSize)
-    common[axis] = size;
-  if (!merge(out[0], common))
-    throw ShapeError(str("Incompatible output shape: expected ", bracket(common), ", got ",
-                         bracket(out[0])),
-                     0, true);
-  return common.known() && allKnown(in);
-}
-
-bool stackShape(const Attrs &attrs, Shapes &in, Shapes &out) {
-  // MXNet merges the inputs without checking them against each other.
-  TShape common;
-  for (const TShape &s : in) {
-    TShape t = common;
-    if (merge(t, s))
-      common = t;
-  }
-  if (!common.known())
-    return false;
-  int nd = common.ndim() + 1;
-  int axis = checkAxis(attrs.getInt("axis"), nd);
-  TShape result(nd, -1);
-  for (int i = 0; i < nd; ++i)
-    result[i] = i < axis ? common[i] : i == axis ? attrs.getInt("num_args") : common[i - 1];
-  assignOut(out, 0, result);
-  return result.known() && allKnown(in);
-}
-
-/// The split axis of data (SliceChannel and _split_v2 share the check).
-int splitAxis(const Attrs &attrs, const TShape &data) {
-  int64_t axis = attrs.getInt("axis");
-  if (axis >= data.ndim() || axis + data.ndim() < 0)
-    throw ShapeError(str("axis ", axis, " is out of range for ", bracket(data)));
-  return int(axis < 0 ? axis + data.ndim() : axis);
-}
-
-bool sliceChannelShape(const Attrs &attrs, Shapes &in, Shapes &out) {
-  const TShape input = in[0];
-  if (!input.ndimKnown())
-    return false;
-  int64_t n = attrs.getInt("num_outputs");
-  bool squeeze = attrs.getBool("squeeze_axis");
-  int axis = splitAxis(attrs, input);
-  TShape part = input;
-  if (input[axis] % n != 0)
-    throw ShapeError(str("You are trying to split the ", axis, "-th axis of input tensor with "
-                         "shape ",
-                         bracket(input), " into num_outputs=", n,
-                         " evenly sized chunks, but this is not possible because ", n,
-                         " does not evenly divide ", input[axis]),
-                     0, false);
-  if (squeeze && known(input[axis]) && input[axis] != n)
-    throw ShapeError(str("If squeeze axis is True, the size of the sliced axis must be the same "
-                         "as num_outputs. Input shape=",
-                         bracket(input), ", axis=", axis, ", num_outputs=", n, "."),
-                     0, false);
-  if (known(part[axis]))
-    part[axis] /= n;
-  bool dropped = squeeze && (part[axis] == 1 || !known(input[axis]));
-  if (dropped) {
-    std::vector<int64_t> dims(part.begin(), part.end());
-    dims.erase(dims.begin() + axis);
-    part = shapeOf(dims);
-  }
-  for (size_t i = 0; i < out.size(); ++i) {
-    assignOut(out, int(i), part);
-    // Back from the output: the input is the output with the axis n times.
-    TShape back = input;
-    const TShape &o = out[i];
-    for (int d = 0; d < input.ndim(); ++d) {
-      if (dropped)
-        back[d] = d < axis ? o[d] : d == axis ? n : o[d - 1];
-      else
-        back[d] = d == axis && known(o[d]) ? o[d] * n : o[d];
-    }
-    assignIn(in, 0, back);
-  }
-  return allKnown(in, out);
-}
-
-bool splitV2Shape(const Attrs &attrs, Shapes &in, Shapes &out) {
-  const TShape input = in[0];
-  if (!input.ndimKnown())
-    return false;
-  int axis = splitAxis(attrs, input);
-  int64_t sections = attrs.getInt("sections");
-  bool squeeze = attrs.getBool("squeeze_axis");
-  std::vector<int64_t> starts = attrs.getShape("indices");
-  if (sections > 0) {
-    // numpy.array_split: the first (extent % sections) parts are one longer.
-    starts.assign(1, 0);
-    int64_t small = input[axis] / sections, longer = input[axis] % sections;
-    for (int64_t i = 1; i < sections; ++i)
-      starts.push_back(starts.back() + small + (i - 1 < longer ? 1 : 0));
-  }
-  int n = int(starts.size());
-  std::vector<int64_t> squeezed(input.begin(), input.end());
-  squeezed.erase(squeezed.begin() + axis);
-  for (int i = 0; i < n; ++i) {
-    int64_t start = starts[size_t(i)];
-    int64_t end = i + 1 < n ? starts[size_t(i) + 1] : input[axis];
-    if (input[axis] == 0) {
-      end = start;
-    } else {
-      if (start >= end)
-        throw ShapeError(str("start ", start, " is not less than end ", end, "for subarray ", i));
-      if (end > input[axis])
-        throw ShapeError(str("end ", end, " is no less than the size of the axis ",
-                             input[axis]));
-    }
-    if (squeeze) {
-      if (end - start != 1)
-        throw ShapeError(str("expected axis size of 1 but got ", end - start));
-      assignOut(out, i, shapeOf(squeezed));
-    } else {
-      TShape part = input;
-      part[axis] = end - start;
-      assignOut(out, i, part);
-    }
-  }
-  // Back from the outputs.
-  TShape back = input;
-  back[axis] = squeeze ? n : 0;
-  for (int d = 0; d < input.ndim(); ++d) {
-    if (d == axis) {
-      if (!squeeze)
-        for (int i = 0; i < n; ++i)
-          back[d] = known(back[d]) && known(out[size_t(i)][d]) ? back[d] + out[size_t(i)][d] : -1;
-    } else {
-      back[d] = out[0][squeeze && d > axis ? d - 1 : d];
-    }
-  }
-  assignIn(in, 0, back);
-  return allKnown(in, out);
 }
 
 bool tileShape(const Attrs &attrs, Shapes &in, Shapes &out) {
@@ -407,8 +238,8 @@ bool padShape(const Attrs &attrs, Shapes &in, Shapes &out) {
   if (nd != 4 && nd != 5)
     throw ShapeError("Current implementation only supports 4-D or 5-D input.", 0, false);
   if (int(width.size()) != 2 * nd)
-    throw ShapeError(str("Input shape vs. pad_width mismatch: pad_width ",
-                         bracket(shapeOf(width)), " for ", nd, " dims"));
+    throw ShapeError(str("Input shape vs. pad_width mismatch: pad_width ", bracket(shapeOf(width)),
+                         " for ", nd, " dims"));
   if (width[0] || width[1] || width[2] || width[3])
     throw ShapeError("Current implementation expects padding on the first two axes to be zero.");
   TShape result = data;
@@ -433,10 +264,9 @@ bool depthToSpaceShape(const Attrs &attrs, Shapes &in, Shapes &out) {
   // MXNet scales unknown extents too and rejects the result.
   for (int i : {2, 3})
     if (!known(data[i]) && b > 1)
-      throw ShapeError(str("shape dim size must be >= -1, while received ", data[i] * b), 0,
-                       false);
-  TShape result{data[0], known(data[1]) ? data[1] / (b * b) : -1,
-                known(data[2]) ? data[2] * b : -1, known(data[3]) ? data[3] * b : -1};
+      throw ShapeError(str("shape dim size must be >= -1, while received ", data[i] * b), 0, false);
+  TShape result{data[0], known(data[1]) ? data[1] / (b * b) : -1, known(data[2]) ? data[2] * b : -1,
+                known(data[3]) ? data[3] * b : -1};
   assignOut(out, 0, result);
   return allKnown(in, out);
 }
@@ -456,8 +286,8 @@ bool spaceToDepthShape(const Attrs &attrs, Shapes &in, Shapes &out) {
   if (!known(data[1]) && b > 1)
     throw ShapeError(str("shape dim size must be >= -1, while received ", data[1] * b * b), 0,
                      false);
-  TShape result{data[0], known(data[1]) ? data[1] * b * b : -1,
-                known(data[2]) ? data[2] / b : -1, known(data[3]) ? data[3] / b : -1};
+  TShape result{data[0], known(data[1]) ? data[1] * b * b : -1, known(data[2]) ? data[2] / b : -1,
+                known(data[3]) ? data[3] / b : -1};
   assignOut(out, 0, result);
   return allKnown(in, out);
 }
@@ -475,9 +305,8 @@ std::pair<int, int> likeRange(const Attrs &attrs, const char *side, int n) {
     throw ShapeError(str("Invalid end for ", side, "_end=", e ? std::to_string(*e) : "None",
                          " as dimension number is ", n));
   if (begin < 0 || begin > end)
-    throw ShapeError(str("Invalid begin for ", side, "_begin=(",
-                         b ? std::to_string(*b) : "None", ") and ", side,
-                         "_end=", e ? std::to_string(*e) : "None"));
+    throw ShapeError(str("Invalid begin for ", side, "_begin=(", b ? std::to_string(*b) : "None",
+                         ") and ", side, "_end=", e ? std::to_string(*e) : "None"));
   return {int(begin), int(end)};
 }
 
@@ -571,10 +400,6 @@ const struct Registrations {
     Register("transpose", transposeShape);
     Register("expand_dims", expandDimsShape);
     Register("squeeze", squeezeShape);
-    Register("Concat", concatShape);
-    Register("stack", stackShape);
-    Register("SliceChannel", sliceChannelShape);
-    Register("_split_v2", splitV2Shape, dataDecidesType);
     Register("tile", tileShape);
     Register("repeat", repeatShape);
     Register("Pad", padShape);

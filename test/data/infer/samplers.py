@@ -33,6 +33,9 @@ DELIBERATE = {
                   "infers",
                   "MXNet indexes out of range reversing the axes of an unknown-rank input; "
                   "the output's rank decides them"),
+    "Pooling": (lambda c: "error" in c and "index = 1 must be in range" in c["error"], "infers",
+                "MXNet 1.9.1 reads pad[1] of a 1-D window checking pooling_convention='same' "
+                "and always fails; mxc computes ceil(x / stride)"),
 }
 
 # Variants whose MXNet answer is computed from unknown dims (garbage that
@@ -342,12 +345,15 @@ def deconvolution(rng):
 
 @sampler("Pooling")
 def pooling(rng):
-    nd = rng.choice([1, 2, 2, 3])
+    convention = rng.choice(["valid", "full", "same"])
+    nd = 1 if convention == "same" else rng.choice([1, 2, 2, 3])  # 'same' is 1-D only
     attrs, kernel = window(rng, nd, dilate=False)
+    if convention == "same":
+        attrs.pop("pad", None)
+    attrs["pooling_convention"] = convention
     attrs["pool_type"] = rng.choice(["max", "avg", "sum", "lp"])
     if attrs["pool_type"] == "lp":
         attrs["p_value"] = rng.choice([1, 2])
-    attrs["pooling_convention"] = rng.choice(["valid", "full", "same"])
     if chance(rng, 0.2):
         attrs["global_pool"] = True
     if attrs["pool_type"] == "avg" and chance(rng):
@@ -961,3 +967,242 @@ def sort(rng):
     elif chance(rng):
         attrs["axis"] = rng.randint(-len(s), len(s) - 1)
     return attrs, [s]
+
+
+# --- linear algebra ----------------------------------------------------------------------
+
+@sampler("dot")
+def dot(rng):
+    ta, tb = chance(rng, 0.3), chance(rng, 0.3)
+    k = rng.randint(1, 5)
+    if chance(rng, 0.15):
+        return {}, [[k], [k]]
+    lhs = shape(rng, 1, 3)
+    rhs = shape(rng, 1, 3)
+    if len(lhs) == 1:
+        ta = False
+    if len(rhs) == 1:
+        tb = False
+    lhs[0 if ta else -1] = k
+    rhs[-1 if tb else 0] = k
+    return {"transpose_a": ta, "transpose_b": tb}, [lhs, rhs]
+
+
+@sampler("batch_dot")
+def batch_dot(rng):
+    ta, tb = chance(rng, 0.3), chance(rng, 0.3)
+    b, m, k, n = rng.randint(1, 4), rng.randint(1, 4), rng.randint(1, 4), rng.randint(1, 4)
+    lhs = [b, k, m] if ta else [b, m, k]
+    rhs = [b, n, k] if tb else [b, k, n]
+    return {"transpose_a": ta, "transpose_b": tb}, [lhs, rhs]
+
+
+@sampler("khatri_rao")
+def khatri_rao(rng):
+    n, c = rng.randint(1, 3), rng.randint(1, 4)
+    return {"num_args": n}, [[rng.randint(1, 4), c] for _ in range(n)]
+
+
+def batch(rng):
+    return shape(rng, 0, 2, 1, 3)
+
+
+@sampler("_linalg_gemm", "_linalg_gemm2", types=["float32", "float64"])
+def gemm(rng):
+    ta, tb = chance(rng, 0.3), chance(rng, 0.3)
+    bt, m, k, n = batch(rng), rng.randint(1, 4), rng.randint(1, 4), rng.randint(1, 4)
+    a = bt + ([k, m] if ta else [m, k])
+    b = bt + ([n, k] if tb else [k, n])
+    return {"transpose_a": ta, "transpose_b": tb}, [a, b, bt + [m, n]]
+
+
+def _gemm2(rng):
+    attrs, ins = gemm(rng)
+    return attrs, ins[:2]
+
+
+SAMPLERS["_linalg_gemm2"] = _gemm2
+
+
+@sampler("_linalg_potrf", "_linalg_potri", "_linalg_inverse", "_linalg_det", "_linalg_slogdet",
+         "_linalg_sumlogdiag", "_linalg_syevd", types=["float32", "float64"])
+def square(rng):
+    n = rng.randint(1, 4)
+    return {}, [batch(rng) + [n, n]]
+
+
+@sampler("_linalg_trmm", "_linalg_trsm", types=["float32", "float64"])
+def triangular(rng):
+    right = chance(rng, 0.4)
+    bt, m, n = batch(rng), rng.randint(1, 4), rng.randint(1, 4)
+    a = bt + ([n, n] if right else [m, m])
+    return {"rightside": right, "transpose": chance(rng), "lower": chance(rng)}, [a, bt + [m, n]]
+
+
+@sampler("_linalg_syrk", types=["float32", "float64"])
+def syrk(rng):
+    return {"transpose": chance(rng)}, [batch(rng) + [rng.randint(1, 4), rng.randint(1, 4)]]
+
+
+@sampler("_linalg_gelqf", types=["float32", "float64"])
+def gelqf(rng):
+    m = rng.randint(1, 3)
+    return {}, [batch(rng) + [m, m + rng.randint(0, 2)]]
+
+
+@sampler("_linalg_extractdiag", "_linalg_extracttrian", types=["float32", "float64"])
+def extract(rng):
+    n = rng.randint(2, 5)
+    return {"offset": rng.randint(-n + 1, n - 1)}, [batch(rng) + [n, n]]
+
+
+@sampler("_linalg_makediag", types=["float32", "float64"])
+def makediag(rng):
+    return {"offset": rng.randint(-2, 2)}, [batch(rng) + [rng.randint(1, 4)]]
+
+
+@sampler("_linalg_maketrian", types=["float32", "float64"])
+def maketrian(rng):
+    m = rng.randint(1, 4)
+    return {"offset": rng.randint(-1, 1)}, [batch(rng) + [m * (m + 1) // 2]]
+
+
+# --- arrays from attributes --------------------------------------------------------------
+
+@sampler("_zeros", "_ones", "_full", types=["float32", "float64", "int32", "float16"])
+def init(rng):
+    attrs = {"shape": tup(shape(rng))}
+    if chance(rng):
+        attrs["dtype"] = rng.choice(["int32", "float64", "uint8", "bool"])
+    return attrs, []
+
+
+SAMPLERS["_full"] = lambda rng: ({**init(rng)[0], "value": 2.5}, [])
+
+
+@sampler("_zeros_without_dtype")
+def zeros_without_dtype(rng):
+    attrs = {"shape": tup(shape(rng))}
+    if chance(rng):
+        attrs["dtype"] = rng.choice([0, 1, 4])
+    return attrs, []
+
+
+@sampler("_arange", types=["float32", "float64", "int32"])
+def arange(rng):
+    attrs = {"start": rng.choice([0, 1.5, 2, -3]), "step": rng.choice([1, 0.5, 2, -1]),
+             "repeat": rng.randint(1, 3)}
+    if chance(rng, 0.7):
+        s = float(attrs["start"])
+        st = float(attrs["step"])
+        attrs["stop"] = s + st * rng.randint(0, 6) + rng.choice([0, st / 2])
+    elif float(attrs["step"]) < 0 or float(attrs["start"]) < 0:
+        attrs["start"] = 4
+        attrs["step"] = 1
+    if chance(rng, 0.3):
+        attrs["dtype"] = rng.choice(["int32", "float64"])
+    return attrs, []
+
+
+@sampler("_linspace", types=["float32", "float64"])
+def linspace(rng):
+    return {"start": 0, "stop": rng.choice([1, 5]), "num": rng.randint(0, 6),
+            "endpoint": chance(rng)}, []
+
+
+@sampler("_eye", types=["float32", "float64", "int32"])
+def eye(rng):
+    attrs = {"N": rng.randint(1, 5)}
+    if chance(rng):
+        attrs["M"] = rng.randint(0, 5)
+    if chance(rng):
+        attrs["k"] = rng.randint(-2, 2)
+    return attrs, []
+
+
+# --- random -----------------------------------------------------------------------------
+
+RANDOM = ["_random_uniform", "_random_normal", "_random_exponential", "_random_gamma",
+          "_random_poisson", "_random_negative_binomial", "_random_generalized_negative_binomial"]
+
+
+@sampler(*RANDOM)
+def random_source(rng):
+    attrs = {"shape": tup(shape(rng))} if chance(rng, 0.8) else {}
+    if chance(rng, 0.4):
+        attrs["dtype"] = rng.choice(["float16", "float32", "float64"])
+    return attrs, []
+
+
+@sampler("_random_randint", types=["int32", "int64", "float32"])
+def randint(rng):
+    attrs = {"low": 0, "high": 10, "shape": tup(shape(rng))}
+    if chance(rng, 0.4):
+        attrs["dtype"] = rng.choice(["int32", "int64"])
+    return attrs, []
+
+
+SAMPLE = {"_sample_uniform": 2, "_sample_normal": 2, "_sample_gamma": 2,
+          "_sample_exponential": 1, "_sample_poisson": 1, "_sample_negative_binomial": 2,
+          "_sample_generalized_negative_binomial": 2}
+
+
+def sample_params(rng, op):
+    s = shape(rng, 1, 3)
+    attrs = {"shape": tup(shape(rng, 1, 2))} if chance(rng, 0.7) else {}
+    if chance(rng, 0.3):
+        attrs["dtype"] = rng.choice(["float16", "float64"])
+    return attrs, [list(s) for _ in range(SAMPLE[op])]
+
+
+for _op in SAMPLE:
+    SAMPLERS[_op] = (lambda op: lambda rng: sample_params(rng, op))(_op)
+
+
+@sampler("_sample_multinomial")
+def multinomial(rng):
+    attrs = {"get_prob": chance(rng, 0.3)}
+    if chance(rng, 0.7):
+        attrs["shape"] = tup(shape(rng, 1, 2))
+    if chance(rng, 0.3):
+        attrs["dtype"] = rng.choice(["float32", "uint8"])
+    return attrs, [shape(rng, 1, 3)]
+
+
+# --- optimizer steps ----------------------------------------------------------------------
+
+UPDATE = {"sgd_update": 2, "sgd_mom_update": 3, "nag_mom_update": 3, "adam_update": 4,
+          "rmsprop_update": 3, "rmspropalex_update": 5, "ftrl_update": 4, "ftml_update": 5,
+          "signsgd_update": 2, "signum_update": 3, "lamb_update_phase1": 4,
+          "mp_sgd_update": 3, "mp_sgd_mom_update": 4, "mp_nag_mom_update": 4,
+          "mp_lamb_update_phase1": 5}
+SCALAR_INPUTS = {"_adamw_update": (4, 1), "_mp_adamw_update": (5, 1),
+                 "lamb_update_phase2": (2, 2), "mp_lamb_update_phase2": (2, 2)}
+
+
+def update(rng, op):
+    attrs = {"lr": 0.1}
+    if "lamb_update_phase1" in op:
+        attrs = {"t": 1, "wd": 0.01}
+    if op == "ftml_update":
+        attrs["t"] = 1
+    if "adamw" in op:
+        attrs["eta"] = 1.0
+    s = shape(rng)
+    if op in SCALAR_INPUTS:
+        full, ones = SCALAR_INPUTS[op]
+        ins = [list(s) for _ in range(full)] + [[1]] * ones
+        if op == "mp_lamb_update_phase2":
+            ins.append(list(s))  # weight32 after r1, r2
+        return attrs, ins
+    return attrs, [list(s) for _ in range(UPDATE[op])]
+
+
+for _op in list(UPDATE) + list(SCALAR_INPUTS):
+    SAMPLERS[_op] = (lambda op: lambda rng: update(rng, op))(_op)
+    TYPE_SETS[_op] = ["float32", "float16", "float64"]
+
+
+@sampler("all_finite")
+def all_finite(rng):
+    return {}, [shape(rng)]

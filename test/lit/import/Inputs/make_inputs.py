@@ -39,7 +39,25 @@ def shared_aux():
     save(b, "shared-aux.json")
 
 
+def np_shape():
+    # Saved under numpy shape semantics: 0 is an extent, -1 unknown.
+    mx.npx.set_np()
+    x = mx.sym.var("x", shape=(0, 3))
+    y = mx.sym.var("y", shape=(-1, 3))
+    save(mx.sym.elemwise_add(x, y, name="add"), "np-shape.json")
+    mx.npx.reset_np()
+
+
+def explicit_none():
+    # Optional attributes given as None explicitly are written back.
+    data = mx.sym.var("data")
+    save(mx.sym.Pooling(data, kernel=(2, 2), pool_type="avg", p_value=None,
+                        count_include_pad=None, name="p"), "explicit-none.json")
+
+
 if __name__ == "__main__":
     hidden_attrs()
     multi_output()
     shared_aux()
+    np_shape()
+    explicit_none()

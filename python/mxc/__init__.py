@@ -1,0 +1,12 @@
+"""mxc: the programming model of Apache MXNet 1.x on an ahead-of-time graph
+compiler. ``import mxc as mx``, then mx.nd, mx.cpu(), mx.gpu(), ... as in
+MXNet 1.x."""
+from . import base
+from .base import MXNetError
+from . import context
+from .context import Context, cpu, gpu, cpu_pinned, current_context, num_gpus
+from . import ndarray
+from . import ndarray as nd
+from . import random
+
+__version__ = "0.1.0"
