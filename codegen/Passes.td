@@ -125,7 +125,8 @@ def MxcCpuVectorize : Pass<"mxc-cpu-vectorize", "::mlir::ModuleOp"> {
   let summary = "Tile and vectorize matrix products (the generated GEMM path)";
   let description = [{
     Applies a transform-dialect script to the bufferized kernels: every
-    linalg.matmul (and transposed form) is tiled by `tile-sizes` (M, N, K),
+    linalg.matmul (and transposed form) is tiled by (`tile-m`, `tile-n`,
+    `tile-k`),
     vectorized with masks for partial tiles, its accumulator hoisted out
     of the K loop, and the contraction lowered to outer products, as the
     recipe that matched single-thread OpenBLAS on this CPU
@@ -133,7 +134,9 @@ def MxcCpuVectorize : Pass<"mxc-cpu-vectorize", "::mlir::ModuleOp"> {
     linalg-to-loops and LLVM's vectorizers.
   }];
   let options = [
-    ListOption<"tileSizes", "tile-sizes", "int64_t", "M, N, K tile sizes (default 8, 32, 8)">,
+    Option<"tileM", "tile-m", "int64_t", /*default=*/"8", "Rows of C per tile">,
+    Option<"tileN", "tile-n", "int64_t", /*default=*/"32", "Columns of C per tile (two vectors)">,
+    Option<"tileK", "tile-k", "int64_t", /*default=*/"8", "Reduction steps per tile">,
   ];
   let dependentDialects = ["::mlir::transform::TransformDialect", "::mlir::scf::SCFDialect",
                            "::mlir::vector::VectorDialect", "::mlir::affine::AffineDialect"];

@@ -12,9 +12,8 @@ class DialectRegistry;
 
 namespace mxc::codegen {
 
-/// linalg, tensor, bufferization (with every op's bufferization model),
-/// scf, vector, math, memref, LLVM, transform (with its extensions), and
-/// the translations to LLVM IR.
+/// Every upstream dialect with its interface models and extensions (as
+/// mxc-opt has them) and the translations to LLVM IR.
 void registerCodegenDialects(mlir::DialectRegistry &registry);
 /// The passes of codegen/Passes.td.
 void registerCodegenPasses();

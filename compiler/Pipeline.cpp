@@ -13,6 +13,7 @@
 #include "codegen/Registration.h"
 #include "compiler/Registration.h"
 #include "compiler/SymbolJson.h"
+#include "mx/MxDialect.h"
 #include "passes/Passes.h"
 
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
@@ -227,7 +228,9 @@ llvm::Error mxc::compileGraph(const CompileInputs &inputs, const CompileOptions 
   registerMxcDialects(registry);
   codegen::registerCodegenDialects(registry);
   MLIRContext ctx(registry);
-  ctx.loadAllAvailableDialects();
+  // Dialects load when a phase first uses them (loading all of them would
+  // cost more than compiling an MLP).
+  ctx.loadDialect<mlir::mx::MxDialect, func::FuncDialect>();
   if (options.printIRAfterAll)
     ctx.disableMultithreading();
   DiagnosticCollector diagnostics(&ctx);

@@ -18,17 +18,17 @@ extern "C" void openblas_set_num_threads(int);
 namespace {
 
 std::string fcJson() {
-  return R"({"nodes": [{"op": "null", "name": "x", "inputs": []}, {"op": "null", "name": "w", "inputs": []},
+  return R"json({"nodes": [{"op": "null", "name": "x", "inputs": []}, {"op": "null", "name": "w", "inputs": []},
     {"op": "FullyConnected", "name": "fc", "attrs": {"num_hidden": "N", "no_bias": "True"},
      "inputs": [[0, 0, 0], [1, 0, 0]]}], "arg_nodes": [0, 1], "heads": [[2, 0, 0]],
-    "attrs": {"mxnet_version": ["int", 10901]}})";
+    "attrs": {"mxnet_version": ["int", 10901]}})json";
 }
 
 std::string convJson() {
-  return R"({"nodes": [{"op": "null", "name": "x", "inputs": []}, {"op": "null", "name": "w", "inputs": []},
+  return R"json({"nodes": [{"op": "null", "name": "x", "inputs": []}, {"op": "null", "name": "w", "inputs": []},
     {"op": "Convolution", "name": "conv", "attrs": {"num_filter": "N", "kernel": "(1, 1)", "no_bias": "True"},
      "inputs": [[0, 0, 0], [1, 0, 0]]}], "arg_nodes": [0, 1], "heads": [[2, 0, 0]],
-    "attrs": {"mxnet_version": ["int", 10901]}})";
+    "attrs": {"mxnet_version": ["int", 10901]}})json";
 }
 
 std::vector<double> timeBlas(int M, int N, int K, int repeats) {

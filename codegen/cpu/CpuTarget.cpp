@@ -54,7 +54,7 @@ public:
     if (options.optLevel > 0) {
       // N tile: two vector registers of f32.
       MxcCpuVectorizeOptions v;
-      v.tileSizes = {8, int64_t(std::max(8u, machine.vectorBits / 16)), 8};
+      v.tileN = int64_t(std::max(8u, machine.vectorBits / 16));
       pm.addPass(createMxcCpuVectorize(v));
     }
     pm.addPass(createCanonicalizerPass());

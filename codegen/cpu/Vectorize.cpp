@@ -79,10 +79,11 @@ struct VectorizePass : mxc::codegen::impl::MxcCpuVectorizeBase<VectorizePass> {
     });
     if (!any)
       return;
-    SmallVector<int64_t> sizes(tileSizes.begin(), tileSizes.end());
-    if (sizes.size() != 3)
-      sizes = {8, 32, 8};
-    std::string text = llvm::formatv(kScript, sizes[0], sizes[1], sizes[2]).str();
+    if (tileM <= 0 || tileN <= 0 || tileK <= 0) {
+      getOperation().emitError("mxc-cpu-vectorize: tile sizes must be positive");
+      return signalPassFailure();
+    }
+    std::string text = llvm::formatv(kScript, tileM, tileN, tileK).str();
     ParserConfig config(&getContext());
     OwningOpRef<ModuleOp> script = parseSourceString<ModuleOp>(text, config, "mxc-cpu-vectorize");
     if (!script)

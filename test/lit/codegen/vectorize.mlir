@@ -1,4 +1,4 @@
-// RUN: mxc-opt %s --mxc-cpu-vectorize="tile-sizes=8,32,8" --canonicalize | FileCheck %s
+// RUN: mxc-opt %s --mxc-cpu-vectorize="tile-m=8 tile-n=32 tile-k=8" --canonicalize | FileCheck %s
 
 // The generated GEMM path: tiles of 8x32x8, vectorized with masks, the
 // contraction lowered to outer products (FMAs on 32-wide rows once in LLVM).
