@@ -96,9 +96,8 @@ struct EntryPointsPass : mxc::codegen::impl::MxEntryPointsBase<EntryPointsPass> 
     // inputs) go as well.
     llvm::BitVector unusedArgs(graph.getNumArguments());
     for (BlockArgument arg : graph.getArguments())
-      if (arg.use_empty() &&
-          (graph.getArgAttr(arg.getArgNumber(), "mx.grad_of") ||
-           graph.getArgAttr(arg.getArgNumber(), "mx.head_grad")))
+      if (arg.use_empty() && (graph.getArgAttr(arg.getArgNumber(), "mx.grad_of") ||
+                              graph.getArgAttr(arg.getArgNumber(), "mx.head_grad")))
         unusedArgs.set(arg.getArgNumber());
     (void)graph.eraseArguments(unusedArgs);
   }

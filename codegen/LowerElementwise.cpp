@@ -88,8 +88,8 @@ MXC_FLOAT_FN(LogSigmoid,
              SEL(OGT(x[0], C(0)),
                  b.create<arith::NegFOp>(loc, LOG1P(EXP(b.create<arith::NegFOp>(loc, x[0])))),
                  SUB(x[0], LOG1P(EXP(x[0])))))
-MXC_FLOAT_FN(Mish, MUL(x[0], b.create<math::TanhOp>(
-                                 loc, SEL(OGT(x[0], C(20)), x[0], LOG1P(EXP(x[0]))))))
+MXC_FLOAT_FN(Mish,
+             MUL(x[0], b.create<math::TanhOp>(loc, SEL(OGT(x[0], C(20)), x[0], LOG1P(EXP(x[0]))))))
 
 /// Functors with float and integer forms.
 #define MXC_FN(Name, floatExpr, intExpr)                                                           \
@@ -198,66 +198,44 @@ LogicalResult checkElementTypes(Operation *op, std::string &why) {
 
 //===--- Families ----------------------------------------------------------===//
 
-/// out = F(x).
-template <class MxOp, class F> struct UnaryLowering : MxLowering<MxOp> {
+/// out = F(operands...), broadcasting (NumPy rules) when shapes differ:
+/// one template for unary ops, elemwise_* and broadcast_*.
+template <class MxOp, class F> struct ElementwiseLowering : MxLowering<MxOp> {
   using MxLowering<MxOp>::MxLowering;
-  LogicalResult matchAndRewrite(MxOp op, PatternRewriter &rewriter) const override {
+  LogicalResult lower(MxOp op, const mxrt::Attrs &, PatternRewriter &rewriter) const override {
     std::string why;
     if (failed(checkElementTypes(op, why)))
       return this->unsupported(op, why);
     RankedTensorType out = tensorType(op->getResult(0));
     Type elem = out.getElementType();
-    Value r = buildElementwise(rewriter, op.getLoc(), out.getShape(), elem,
-                               ValueRange{op->getOperand(0)},
-                               [&](OpBuilder &b, Location loc, ValueRange xs) {
-                                 return applyFn<F>(b, loc, xs, elem);
-                               });
+    Value r = buildElementwise(
+        rewriter, op.getLoc(), out.getShape(), elem, op->getOperands(),
+        [&](OpBuilder &b, Location loc, ValueRange xs) { return applyFn<F>(b, loc, xs, elem); });
     rewriter.replaceOp(op, r);
     return success();
   }
 };
-
-/// out = F(lhs, rhs), broadcasting (NumPy rules) when shapes differ: one
-/// template for elemwise_* and broadcast_*.
-template <class MxOp, class F> struct BinaryLowering : MxLowering<MxOp> {
-  using MxLowering<MxOp>::MxLowering;
-  LogicalResult matchAndRewrite(MxOp op, PatternRewriter &rewriter) const override {
-    std::string why;
-    if (failed(checkElementTypes(op, why)))
-      return this->unsupported(op, why);
-    RankedTensorType out = tensorType(op->getResult(0));
-    Type elem = out.getElementType();
-    Value r = buildElementwise(rewriter, op.getLoc(), out.getShape(), elem, op->getOperands(),
-                               [&](OpBuilder &b, Location loc, ValueRange xs) {
-                                 return applyFn<F>(b, loc, xs, elem);
-                               });
-    rewriter.replaceOp(op, r);
-    return success();
-  }
-};
+template <class MxOp, class F> using UnaryLowering = ElementwiseLowering<MxOp, F>;
+template <class MxOp, class F> using BinaryLowering = ElementwiseLowering<MxOp, F>;
 
 /// out = F(data, scalar), or F(scalar, data) when Reverse. Both are
 /// converted to the output's dtype first (MXNet's is_int rule).
 template <class MxOp, class F, bool Reverse = false> struct ScalarLowering : MxLowering<MxOp> {
   using MxLowering<MxOp>::MxLowering;
-  LogicalResult matchAndRewrite(MxOp op, PatternRewriter &rewriter) const override {
+  LogicalResult lower(MxOp op, const mxrt::Attrs &attrs, PatternRewriter &rewriter) const override {
     std::string why;
     if (failed(checkElementTypes(op, why)))
       return this->unsupported(op, why);
-    FailureOr<mxrt::Attrs> attrs = mlir::mx::getRuntimeAttrs(op);
-    if (failed(attrs))
-      return failure();
-    double scalar = attrs->getFloat("scalar");
+    double scalar = attrs.getFloat("scalar");
     RankedTensorType out = tensorType(op->getResult(0));
     Type elem = out.getElementType();
-    Value r = buildElementwise(rewriter, op.getLoc(), out.getShape(), elem,
-                               ValueRange{op->getOperand(0)},
-                               [&](OpBuilder &b, Location loc, ValueRange xs) {
-                                 Value x = castScalar(b, loc, xs[0], elem);
-                                 Value s = constant(b, loc, elem, scalar);
-                                 return Reverse ? applyFn<F>(b, loc, {s, x}, elem)
-                                                : applyFn<F>(b, loc, {x, s}, elem);
-                               });
+    Value r = buildElementwise(
+        rewriter, op.getLoc(), out.getShape(), elem, ValueRange{op->getOperand(0)},
+        [&](OpBuilder &b, Location loc, ValueRange xs) {
+          Value x = castScalar(b, loc, xs[0], elem);
+          Value s = constant(b, loc, elem, scalar);
+          return Reverse ? applyFn<F>(b, loc, {s, x}, elem) : applyFn<F>(b, loc, {x, s}, elem);
+        });
     rewriter.replaceOp(op, r);
     return success();
   }
@@ -266,14 +244,12 @@ template <class MxOp, class F, bool Reverse = false> struct ScalarLowering : MxL
 /// Activation: the act_type picks the functor.
 struct ActivationLowering : MxLowering<mx::ActivationOp> {
   using MxLowering::MxLowering;
-  LogicalResult matchAndRewrite(mx::ActivationOp op, PatternRewriter &rewriter) const override {
+  LogicalResult lower(mx::ActivationOp op, const mxrt::Attrs &attrs,
+                      PatternRewriter &rewriter) const override {
     std::string why;
     if (failed(checkElementTypes(op, why)))
       return unsupported(op, why);
-    FailureOr<mxrt::Attrs> attrs = mlir::mx::getRuntimeAttrs(op);
-    if (failed(attrs))
-      return failure();
-    const std::string &act = attrs->getStr("act_type");
+    const std::string &act = attrs.getStr("act_type");
     RankedTensorType out = tensorType(op->getResult(0));
     Type elem = out.getElementType();
     auto body = [&](OpBuilder &b, Location loc, ValueRange xs) -> Value {
@@ -297,12 +273,10 @@ struct ActivationLowering : MxLowering<mx::ActivationOp> {
 /// elu, selu, gelu (erf form). rrelu while training needs random slopes.
 struct LeakyReLULowering : MxLowering<mx::LeakyReLUOp> {
   using MxLowering::MxLowering;
-  LogicalResult matchAndRewrite(mx::LeakyReLUOp op, PatternRewriter &rewriter) const override {
-    FailureOr<mxrt::Attrs> attrs = mlir::mx::getRuntimeAttrs(op);
-    if (failed(attrs))
-      return failure();
-    const std::string &act = attrs->getStr("act_type");
-    double slope = attrs->getFloat("slope");
+  LogicalResult lower(mx::LeakyReLUOp op, const mxrt::Attrs &attrs,
+                      PatternRewriter &rewriter) const override {
+    const std::string &act = attrs.getStr("act_type");
+    double slope = attrs.getFloat("slope");
     RankedTensorType out = tensorType(op->getResult(0));
     Type elem = out.getElementType();
     if (!isa<FloatType>(elem))
@@ -323,7 +297,7 @@ struct LeakyReLULowering : MxLowering<mx::LeakyReLUOp> {
       if (tensorType(gamma).getRank() != 1)
         return unsupported(op, "prelu with a gamma of rank != 1");
     }
-    double rmean = (attrs->getFloat("lower_bound") + attrs->getFloat("upper_bound")) / 2;
+    double rmean = (attrs.getFloat("lower_bound") + attrs.getFloat("upper_bound")) / 2;
     auto body = [&](OpBuilder &b, Location loc, ValueRange xs) -> Value {
       Type t = elem;
       Value x = xs[0];
@@ -354,7 +328,8 @@ struct LeakyReLULowering : MxLowering<mx::LeakyReLUOp> {
 /// add_n: the sum of every input.
 struct AddNLowering : MxLowering<mx::AddNOp> {
   using MxLowering::MxLowering;
-  LogicalResult matchAndRewrite(mx::AddNOp op, PatternRewriter &rewriter) const override {
+  LogicalResult lower(mx::AddNOp op, const mxrt::Attrs &attrs,
+                      PatternRewriter &rewriter) const override {
     std::string why;
     if (failed(checkElementTypes(op, why)))
       return unsupported(op, why);
@@ -375,22 +350,20 @@ struct AddNLowering : MxLowering<mx::AddNOp> {
 /// clip(x, a_min, a_max) = min(max(x, a_min), a_max).
 struct ClipLowering : MxLowering<mx::ClipOp> {
   using MxLowering::MxLowering;
-  LogicalResult matchAndRewrite(mx::ClipOp op, PatternRewriter &rewriter) const override {
+  LogicalResult lower(mx::ClipOp op, const mxrt::Attrs &attrs,
+                      PatternRewriter &rewriter) const override {
     std::string why;
     if (failed(checkElementTypes(op, why)))
       return unsupported(op, why);
-    FailureOr<mxrt::Attrs> attrs = mlir::mx::getRuntimeAttrs(op);
-    if (failed(attrs))
-      return failure();
     RankedTensorType out = tensorType(op->getResult(0));
     Type elem = out.getElementType();
-    double lo = attrs->getFloat("a_min"), hi = attrs->getFloat("a_max");
-    Value r = buildElementwise(rewriter, op.getLoc(), out.getShape(), elem,
-                               ValueRange{op->getOperand(0)},
-                               [&](OpBuilder &b, Location loc, ValueRange xs) {
-                                 Value x = Maximum::apply(b, loc, {xs[0], constant(b, loc, elem, lo)});
-                                 return Minimum::apply(b, loc, {x, constant(b, loc, elem, hi)});
-                               });
+    double lo = attrs.getFloat("a_min"), hi = attrs.getFloat("a_max");
+    Value r =
+        buildElementwise(rewriter, op.getLoc(), out.getShape(), elem, ValueRange{op->getOperand(0)},
+                         [&](OpBuilder &b, Location loc, ValueRange xs) {
+                           Value x = Maximum::apply(b, loc, {xs[0], constant(b, loc, elem, lo)});
+                           return Minimum::apply(b, loc, {x, constant(b, loc, elem, hi)});
+                         });
     rewriter.replaceOp(op, r);
     return success();
   }
@@ -399,23 +372,21 @@ struct ClipLowering : MxLowering<mx::ClipOp> {
 /// hard_sigmoid: max(0, min(1, alpha x + beta)).
 struct HardSigmoidLowering : MxLowering<mx::HardSigmoidOp> {
   using MxLowering::MxLowering;
-  LogicalResult matchAndRewrite(mx::HardSigmoidOp op, PatternRewriter &rewriter) const override {
-    FailureOr<mxrt::Attrs> attrs = mlir::mx::getRuntimeAttrs(op);
-    if (failed(attrs))
-      return failure();
+  LogicalResult lower(mx::HardSigmoidOp op, const mxrt::Attrs &attrs,
+                      PatternRewriter &rewriter) const override {
     RankedTensorType out = tensorType(op->getResult(0));
     Type elem = out.getElementType();
     if (!isa<FloatType>(elem))
       return unsupported(op, "hard_sigmoid on a non-float dtype");
-    double alpha = attrs->getFloat("alpha"), beta = attrs->getFloat("beta");
-    Value r = buildElementwise(rewriter, op.getLoc(), out.getShape(), elem,
-                               ValueRange{op->getOperand(0)},
-                               [&](OpBuilder &b, Location loc, ValueRange xs) {
-                                 Type t = elem;
-                                 Value y = ADD(MUL(xs[0], C(alpha)), C(beta));
-                                 y = Minimum::apply(b, loc, {y, C(1)});
-                                 return Maximum::apply(b, loc, {y, C(0)});
-                               });
+    double alpha = attrs.getFloat("alpha"), beta = attrs.getFloat("beta");
+    Value r =
+        buildElementwise(rewriter, op.getLoc(), out.getShape(), elem, ValueRange{op->getOperand(0)},
+                         [&](OpBuilder &b, Location loc, ValueRange xs) {
+                           Type t = elem;
+                           Value y = ADD(MUL(xs[0], C(alpha)), C(beta));
+                           y = Minimum::apply(b, loc, {y, C(1)});
+                           return Maximum::apply(b, loc, {y, C(0)});
+                         });
     rewriter.replaceOp(op, r);
     return success();
   }
@@ -424,7 +395,7 @@ struct HardSigmoidLowering : MxLowering<mx::HardSigmoidOp> {
 /// Cast / amp_cast: a conversion between any two dtypes.
 template <class MxOp> struct CastLowering : MxLowering<MxOp> {
   using MxLowering<MxOp>::MxLowering;
-  LogicalResult matchAndRewrite(MxOp op, PatternRewriter &rewriter) const override {
+  LogicalResult lower(MxOp op, const mxrt::Attrs &attrs, PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     Value in = op->getOperand(0);
     RankedTensorType inType = tensorType(in), out = tensorType(op->getResult(0));
@@ -453,23 +424,11 @@ template <class MxOp> struct CastLowering : MxLowering<MxOp> {
   }
 };
 
-/// zeros_like / ones_like: a fill of the input's shape and dtype.
-template <class MxOp, int Value_> struct FillLikeLowering : MxLowering<MxOp> {
-  using MxLowering<MxOp>::MxLowering;
-  LogicalResult matchAndRewrite(MxOp op, PatternRewriter &rewriter) const override {
-    RankedTensorType out = tensorType(op->getResult(0));
-    if (out.getElementType().isUnsignedInteger())
-      return this->unsupported(op, "an unsigned dtype");
-    rewriter.replaceOp(op, filledTensor(rewriter, op.getLoc(), out.getShape(),
-                                        out.getElementType(), Value_));
-    return success();
-  }
-};
-
 /// where(cond, x, y): cond of x's shape, or 1-D selecting rows.
 struct WhereLowering : MxLowering<mx::WhereOp> {
   using MxLowering::MxLowering;
-  LogicalResult matchAndRewrite(mx::WhereOp op, PatternRewriter &rewriter) const override {
+  LogicalResult lower(mx::WhereOp op, const mxrt::Attrs &attrs,
+                      PatternRewriter &rewriter) const override {
     std::string why;
     if (failed(checkElementTypes(op, why)))
       return unsupported(op, why);
@@ -482,12 +441,12 @@ struct WhereLowering : MxLowering<mx::WhereOp> {
                             ? id
                             : AffineMap::get(rank, 0, {getAffineDimExpr(0, ctx)}, ctx);
     Type ctElem = ct.getElementType();
-    Value r = buildMapped(rewriter, op.getLoc(), out.getShape(), out.getElementType(),
-                          op->getOperands(), {condMap, id, id},
-                          [&](OpBuilder &b, Location loc, ValueRange xs) {
-                            Type t = ctElem;
-                            return SEL(NZ(xs[0]), xs[1], xs[2]);
-                          });
+    Value r =
+        buildMapped(rewriter, op.getLoc(), out.getShape(), out.getElementType(), op->getOperands(),
+                    {condMap, id, id}, [&](OpBuilder &b, Location loc, ValueRange xs) {
+                      Type t = ctElem;
+                      return SEL(NZ(xs[0]), xs[1], xs[2]);
+                    });
     rewriter.replaceOp(op, r);
     return success();
   }
@@ -539,8 +498,8 @@ void mxc::codegen::populateElementwiseLowerings(RewritePatternSet &patterns,
       BinaryLowering<mx::BroadcastMulOp, Mul>, BinaryLowering<mx::BroadcastDivOp, Div>,
       BinaryLowering<mx::BroadcastModOp, Mod>, BinaryLowering<mx::BroadcastPowerOp, Power>,
       BinaryLowering<mx::BroadcastMaximumOp, Maximum>,
-      BinaryLowering<mx::BroadcastMinimumOp, Minimum>,
-      BinaryLowering<mx::BroadcastHypotOp, Hypot>, BinaryLowering<mx::BroadcastEqualOp, Equal>,
+      BinaryLowering<mx::BroadcastMinimumOp, Minimum>, BinaryLowering<mx::BroadcastHypotOp, Hypot>,
+      BinaryLowering<mx::BroadcastEqualOp, Equal>,
       BinaryLowering<mx::BroadcastNotEqualOp, NotEqual>,
       BinaryLowering<mx::BroadcastGreaterOp, Greater>,
       BinaryLowering<mx::BroadcastGreaterEqualOp, GreaterEqual>,
@@ -557,8 +516,7 @@ void mxc::codegen::populateElementwiseLowerings(RewritePatternSet &patterns,
       ScalarLowering<mx::ModScalarOp, Mod>, ScalarLowering<mx::RModScalarOp, Mod, true>,
       ScalarLowering<mx::MaximumScalarOp, Maximum>, ScalarLowering<mx::MinimumScalarOp, Minimum>,
       ScalarLowering<mx::HypotScalarOp, Hypot>, ScalarLowering<mx::EqualScalarOp, Equal>,
-      ScalarLowering<mx::NotEqualScalarOp, NotEqual>,
-      ScalarLowering<mx::GreaterScalarOp, Greater>,
+      ScalarLowering<mx::NotEqualScalarOp, NotEqual>, ScalarLowering<mx::GreaterScalarOp, Greater>,
       ScalarLowering<mx::GreaterEqualScalarOp, GreaterEqual>,
       ScalarLowering<mx::LesserScalarOp, Lesser>,
       ScalarLowering<mx::LesserEqualScalarOp, LesserEqual>,
@@ -567,7 +525,6 @@ void mxc::codegen::populateElementwiseLowerings(RewritePatternSet &patterns,
       ScalarLowering<mx::LogicalXorScalarOp, LogicalXor>,
       // Layers and the rest.
       ActivationLowering, LeakyReLULowering, AddNLowering, ClipLowering, HardSigmoidLowering,
-      CastLowering<mx::CastOp>, CastLowering<mx::AmpCastOp>,
-      FillLikeLowering<mx::ZerosLikeOp, 0>, FillLikeLowering<mx::OnesLikeOp, 1>, WhereLowering>(
-      patterns.getContext(), reasons);
+      CastLowering<mx::CastOp>, CastLowering<mx::AmpCastOp>, WhereLowering>(patterns.getContext(),
+                                                                            reasons);
 }

@@ -44,8 +44,8 @@ Value biasInit(OpBuilder &b, Location loc, ArrayRef<int64_t> shape, Type elem, V
   if (!bias)
     return filledTensor(b, loc, shape, elem, 0.0);
   MLIRContext *ctx = b.getContext();
-  AffineMap map = AffineMap::get(unsigned(shape.size()), 0,
-                                 {getAffineDimExpr(unsigned(biasDim), ctx)}, ctx);
+  AffineMap map =
+      AffineMap::get(unsigned(shape.size()), 0, {getAffineDimExpr(unsigned(biasDim), ctx)}, ctx);
   return buildMapped(b, loc, shape, elem, ValueRange{bias}, {map},
                      [](OpBuilder &, Location, ValueRange xs) { return xs[0]; });
 }
@@ -55,7 +55,8 @@ bool isFloatTensor(Value v) { return isa<FloatType>(tensorType(v).getElementType
 /// FullyConnected: out = data W^T (+ bias), data flattened to 2-D.
 struct FullyConnectedLowering : MxLowering<mx::FullyConnectedOp> {
   using MxLowering::MxLowering;
-  LogicalResult matchAndRewrite(mx::FullyConnectedOp op, PatternRewriter &rewriter) const override {
+  LogicalResult lower(mx::FullyConnectedOp op, const mxrt::Attrs &attrs,
+                      PatternRewriter &rewriter) const override {
     if (!isFloatTensor(op.getData()))
       return unsupported(op, "a non-float dtype");
     Location loc = op.getLoc();
@@ -75,13 +76,11 @@ struct FullyConnectedLowering : MxLowering<mx::FullyConnectedOp> {
 /// (K, N); transpose_a/b swap the roles of the two flattened axes.
 struct DotLowering : MxLowering<mx::DotOp> {
   using MxLowering::MxLowering;
-  LogicalResult matchAndRewrite(mx::DotOp op, PatternRewriter &rewriter) const override {
+  LogicalResult lower(mx::DotOp op, const mxrt::Attrs &attrs,
+                      PatternRewriter &rewriter) const override {
     if (!isFloatTensor(op.getLhs()))
       return unsupported(op, "a non-float dtype");
-    FailureOr<mxrt::Attrs> attrs = mlir::mx::getRuntimeAttrs(op);
-    if (failed(attrs))
-      return failure();
-    bool ta = attrs->getBool("transpose_a"), tb = attrs->getBool("transpose_b");
+    bool ta = attrs.getBool("transpose_a"), tb = attrs.getBool("transpose_b");
     Location loc = op.getLoc();
     RankedTensorType lt = tensorType(op.getLhs()), rt = tensorType(op.getRhs());
     RankedTensorType out = tensorType(op->getResult(0));
@@ -102,13 +101,15 @@ struct DotLowering : MxLowering<mx::DotOp> {
     if (ta && tb) {
       // (A^T B^T) = (B A)^T: compute B A then transpose.
       Value t = filledTensor(rewriter, loc, {N, M}, elem, 0.0);
-      Value ba = rewriter.create<linalg::MatmulOp>(loc, TypeRange{t.getType()}, ValueRange{B, A},
-                                                   ValueRange{t})
+      Value ba = rewriter
+                     .create<linalg::MatmulOp>(loc, TypeRange{t.getType()}, ValueRange{B, A},
+                                               ValueRange{t})
                      .getResult(0);
       r = rewriter.create<linalg::TransposeOp>(loc, ba, C, ArrayRef<int64_t>{1, 0}).getResult()[0];
     } else if (ta) {
-      r = rewriter.create<linalg::MatmulTransposeAOp>(loc, TypeRange{C.getType()},
-                                                      ValueRange{A, B}, ValueRange{C})
+      r = rewriter
+              .create<linalg::MatmulTransposeAOp>(loc, TypeRange{C.getType()}, ValueRange{A, B},
+                                                  ValueRange{C})
               .getResult(0);
     } else {
       r = buildMatmul(rewriter, loc, A, B, tb, C);
@@ -121,38 +122,39 @@ struct DotLowering : MxLowering<mx::DotOp> {
 /// batch_dot over the leading axes (flattened to one batch axis).
 struct BatchDotLowering : MxLowering<mx::BatchDotOp> {
   using MxLowering::MxLowering;
-  LogicalResult matchAndRewrite(mx::BatchDotOp op, PatternRewriter &rewriter) const override {
+  LogicalResult lower(mx::BatchDotOp op, const mxrt::Attrs &attrs,
+                      PatternRewriter &rewriter) const override {
     if (!isFloatTensor(op.getLhs()))
       return unsupported(op, "a non-float dtype");
-    FailureOr<mxrt::Attrs> attrs = mlir::mx::getRuntimeAttrs(op);
-    if (failed(attrs))
-      return failure();
-    bool ta = attrs->getBool("transpose_a"), tb = attrs->getBool("transpose_b");
+    bool ta = attrs.getBool("transpose_a"), tb = attrs.getBool("transpose_b");
     Location loc = op.getLoc();
     RankedTensorType lt = tensorType(op.getLhs()), rt = tensorType(op.getRhs());
     RankedTensorType out = tensorType(op->getResult(0));
     int64_t r = lt.getRank();
     int64_t batch = lt.getNumElements() / (lt.getDimSize(r - 2) * lt.getDimSize(r - 1));
-    Value A = reshapeTo(rewriter, loc, op.getLhs(),
-                        {batch, lt.getDimSize(r - 2), lt.getDimSize(r - 1)});
-    Value B = reshapeTo(rewriter, loc, op.getRhs(),
-                        {batch, rt.getDimSize(r - 2), rt.getDimSize(r - 1)});
+    Value A =
+        reshapeTo(rewriter, loc, op.getLhs(), {batch, lt.getDimSize(r - 2), lt.getDimSize(r - 1)});
+    Value B =
+        reshapeTo(rewriter, loc, op.getRhs(), {batch, rt.getDimSize(r - 2), rt.getDimSize(r - 1)});
     int64_t M = out.getDimSize(r - 2), N = out.getDimSize(r - 1);
     Value C = filledTensor(rewriter, loc, {batch, M, N}, out.getElementType(), 0.0);
     Value res;
     if (ta && tb)
       return unsupported(op, "transpose_a and transpose_b together");
     if (ta)
-      res = rewriter.create<linalg::BatchMatmulTransposeAOp>(loc, TypeRange{C.getType()},
-                                                             ValueRange{A, B}, ValueRange{C})
+      res = rewriter
+                .create<linalg::BatchMatmulTransposeAOp>(loc, TypeRange{C.getType()},
+                                                         ValueRange{A, B}, ValueRange{C})
                 .getResult(0);
     else if (tb)
-      res = rewriter.create<linalg::BatchMatmulTransposeBOp>(loc, TypeRange{C.getType()},
-                                                             ValueRange{A, B}, ValueRange{C})
+      res = rewriter
+                .create<linalg::BatchMatmulTransposeBOp>(loc, TypeRange{C.getType()},
+                                                         ValueRange{A, B}, ValueRange{C})
                 .getResult(0);
     else
-      res = rewriter.create<linalg::BatchMatmulOp>(loc, TypeRange{C.getType()}, ValueRange{A, B},
-                                                   ValueRange{C})
+      res = rewriter
+                .create<linalg::BatchMatmulOp>(loc, TypeRange{C.getType()}, ValueRange{A, B},
+                                               ValueRange{C})
                 .getResult(0);
     rewriter.replaceOp(op, reshapeTo(rewriter, loc, res, out.getShape()));
     return success();
@@ -166,26 +168,24 @@ struct BatchDotLowering : MxLowering<mx::BatchDotOp> {
 /// stride and no padding reads its input as the column matrix directly.
 struct ConvolutionLowering : MxLowering<mx::ConvolutionOp> {
   using MxLowering::MxLowering;
-  LogicalResult matchAndRewrite(mx::ConvolutionOp op, PatternRewriter &rewriter) const override {
+  LogicalResult lower(mx::ConvolutionOp op, const mxrt::Attrs &attrs,
+                      PatternRewriter &rewriter) const override {
     if (!isFloatTensor(op.getData()))
       return unsupported(op, "a non-float dtype");
-    FailureOr<mxrt::Attrs> attrs = mlir::mx::getRuntimeAttrs(op);
-    if (failed(attrs))
-      return failure();
-    if (!channelFirstLayout(*attrs))
-      return unsupported(op, "layout '" + attrs->getStr("layout") + "' (only NCW/NCHW/NCDHW)");
+    if (!channelFirstLayout(attrs))
+      return unsupported(op, "layout '" + attrs.getStr("layout") + "' (only NCW/NCHW/NCDHW)");
     Location loc = op.getLoc();
     MLIRContext *ctx = op.getContext();
     RankedTensorType xt = tensorType(op.getData()), wt = tensorType(op.getWeight());
     RankedTensorType out = tensorType(op.getOutput());
     Type elem = out.getElementType();
-    const std::vector<int64_t> &kernel = attrs->getShape("kernel");
+    const std::vector<int64_t> &kernel = attrs.getShape("kernel");
     size_t d = kernel.size();
-    SmallVector<int64_t> stride = spatial(*attrs, "stride", d, 1);
-    SmallVector<int64_t> dilate = spatial(*attrs, "dilate", d, 1);
-    SmallVector<int64_t> pad = spatial(*attrs, "pad", d, 0);
+    SmallVector<int64_t> stride = spatial(attrs, "stride", d, 1);
+    SmallVector<int64_t> dilate = spatial(attrs, "dilate", d, 1);
+    SmallVector<int64_t> pad = spatial(attrs, "pad", d, 0);
     int64_t N = xt.getDimSize(0), C = xt.getDimSize(1), F = out.getDimSize(1);
-    int64_t G = attrs->getInt("num_group");
+    int64_t G = attrs.getInt("num_group");
     int64_t Cg = C / G, Fg = F / G;
     int64_t Kprod = 1, Oprod = 1;
     SmallVector<int64_t> O;
@@ -210,7 +210,8 @@ struct ConvolutionLowering : MxLowering<mx::ConvolutionOp> {
         int64_t need = (O[i] - 1) * stride[i] + dilate[i] * (kernel[i] - 1) + 1;
         high.push_back(std::max<int64_t>(pad[i], need - xt.getDimSize(2 + i) - pad[i]));
       }
-      Value padded = padTensor(rewriter, loc, op.getData(), low, high, constant(rewriter, loc, elem, 0));
+      Value padded =
+          padTensor(rewriter, loc, op.getData(), low, high, constant(rewriter, loc, elem, 0));
       // Loops (n, c, k_0.., o_0..): input index o * stride + k * dilate.
       unsigned loops = unsigned(2 + 2 * d);
       SmallVector<AffineExpr> inExprs{getAffineDimExpr(0, ctx), getAffineDimExpr(1, ctx)};
@@ -235,7 +236,8 @@ struct ConvolutionLowering : MxLowering<mx::ConvolutionOp> {
     Value acc;
     if (Value bias = op.getBias()) {
       Value bias2 = reshapeTo(rewriter, loc, bias, {G, Fg});
-      AffineMap map = AffineMap::get(4, 0, {getAffineDimExpr(1, ctx), getAffineDimExpr(2, ctx)}, ctx);
+      AffineMap map =
+          AffineMap::get(4, 0, {getAffineDimExpr(1, ctx), getAffineDimExpr(2, ctx)}, ctx);
       acc = buildMapped(rewriter, loc, {N, G, Fg, Oprod}, elem, ValueRange{bias2}, {map},
                         [](OpBuilder &, Location, ValueRange xs) { return xs[0]; });
     } else {
@@ -274,8 +276,8 @@ struct ConvolutionLowering : MxLowering<mx::ConvolutionOp> {
                 SmallVector<OpFoldResult> sizes{b2.getIndexAttr(1), b2.getIndexAttr(1),
                                                 b2.getIndexAttr(Fg), b2.getIndexAttr(Oprod)};
                 SmallVector<OpFoldResult> strides(4, b2.getIndexAttr(1));
-                Value upd = b2.create<tensor::InsertSliceOp>(loc, prod, gIter[0], offs, sizes,
-                                                             strides);
+                Value upd =
+                    b2.create<tensor::InsertSliceOp>(loc, prod, gIter[0], offs, sizes, strides);
                 b2.create<scf::YieldOp>(loc, upd);
               });
           b.create<scf::YieldOp>(loc, gLoop.getResult(0));
@@ -291,19 +293,17 @@ struct ConvolutionLowering : MxLowering<mx::ConvolutionOp> {
 /// input when count_include_pad is false.
 struct PoolingLowering : MxLowering<mx::PoolingOp> {
   using MxLowering::MxLowering;
-  LogicalResult matchAndRewrite(mx::PoolingOp op, PatternRewriter &rewriter) const override {
+  LogicalResult lower(mx::PoolingOp op, const mxrt::Attrs &attrs,
+                      PatternRewriter &rewriter) const override {
     RankedTensorType xt = tensorType(op.getData());
     if (!isa<FloatType>(xt.getElementType()))
       return unsupported(op, "a non-float dtype");
-    FailureOr<mxrt::Attrs> attrs = mlir::mx::getRuntimeAttrs(op);
-    if (failed(attrs))
-      return failure();
-    if (!channelFirstLayout(*attrs))
-      return unsupported(op, "layout '" + attrs->getStr("layout") + "' (only NCW/NCHW/NCDHW)");
-    const std::string &type = attrs->getStr("pool_type");
+    if (!channelFirstLayout(attrs))
+      return unsupported(op, "layout '" + attrs.getStr("layout") + "' (only NCW/NCHW/NCDHW)");
+    const std::string &type = attrs.getStr("pool_type");
     if (type == "lp")
       return unsupported(op, "pool_type 'lp'");
-    const std::string &convention = attrs->getStr("pooling_convention");
+    const std::string &convention = attrs.getStr("pooling_convention");
     if (convention == "same")
       return unsupported(op, "pooling_convention 'same'");
     Location loc = op.getLoc();
@@ -311,7 +311,7 @@ struct PoolingLowering : MxLowering<mx::PoolingOp> {
     RankedTensorType out = tensorType(op.getOutput());
     Type elem = out.getElementType();
     size_t d = size_t(xt.getRank() - 2);
-    bool global = attrs->getBool("global_pool");
+    bool global = attrs.getBool("global_pool");
     SmallVector<int64_t> kernel, stride, pad;
     if (global) {
       for (size_t i = 0; i < d; ++i)
@@ -319,10 +319,10 @@ struct PoolingLowering : MxLowering<mx::PoolingOp> {
       stride.assign(d, 1);
       pad.assign(d, 0);
     } else {
-      const std::vector<int64_t> &k = attrs->getShape("kernel");
+      const std::vector<int64_t> &k = attrs.getShape("kernel");
       kernel.assign(k.begin(), k.end());
-      stride = spatial(*attrs, "stride", d, 1);
-      pad = spatial(*attrs, "pad", d, 0);
+      stride = spatial(attrs, "stride", d, 1);
+      pad = spatial(attrs, "pad", d, 0);
     }
     bool isMax = type == "max";
     SmallVector<int64_t> low{0, 0}, high{0, 0}, O;
@@ -358,22 +358,22 @@ struct PoolingLowering : MxLowering<mx::PoolingOp> {
                  .create<linalg::FillOp>(loc, lowestValue(rewriter, loc, elem),
                                          emptyTensor(rewriter, loc, out.getShape(), elem))
                  .getResult(0);
-    Value pooled =
-        rewriter
-            .create<linalg::GenericOp>(
-                loc, TypeRange{init.getType()}, ValueRange{padded, window}, ValueRange{init}, maps,
-                iters,
-                [&](OpBuilder &b, Location l, ValueRange args) {
-                  Value r = isMax ? Value(b.create<arith::MaximumFOp>(l, args[0], args[2]))
-                                  : Value(b.create<arith::AddFOp>(l, args[0], args[2]));
-                  b.create<linalg::YieldOp>(l, r);
-                })
-            .getResult(0);
+    Value pooled = rewriter
+                       .create<linalg::GenericOp>(
+                           loc, TypeRange{init.getType()}, ValueRange{padded, window},
+                           ValueRange{init}, maps, iters,
+                           [&](OpBuilder &b, Location l, ValueRange args) {
+                             Value r = isMax
+                                           ? Value(b.create<arith::MaximumFOp>(l, args[0], args[2]))
+                                           : Value(b.create<arith::AddFOp>(l, args[0], args[2]));
+                             b.create<linalg::YieldOp>(l, r);
+                           })
+                       .getResult(0);
     if (type != "avg") {
       rewriter.replaceOp(op, pooled);
       return success();
     }
-    bool includePad = attrs->isNone("count_include_pad") || attrs->getBool("count_include_pad");
+    bool includePad = attrs.isNone("count_include_pad") || attrs.getBool("count_include_pad");
     SmallVector<int64_t> extent;
     for (size_t i = 0; i < d; ++i)
       extent.push_back(xt.getDimSize(2 + i));
@@ -386,8 +386,8 @@ struct PoolingLowering : MxLowering<mx::PoolingOp> {
           for (size_t i = 0; i < d; ++i) {
             auto c = [&](int64_t v) { return b.create<arith::ConstantIndexOp>(l, v); };
             Value o = b.create<linalg::IndexOp>(l, 2 + i);
-            Value start = b.create<arith::SubIOp>(l, b.create<arith::MulIOp>(l, o, c(stride[i])),
-                                                  c(pad[i]));
+            Value start =
+                b.create<arith::SubIOp>(l, b.create<arith::MulIOp>(l, o, c(stride[i])), c(pad[i]));
             Value end = b.create<arith::MinSIOp>(l, b.create<arith::AddIOp>(l, start, c(kernel[i])),
                                                  c(extent[i] + pad[i]));
             if (!includePad) {
@@ -409,7 +409,8 @@ struct PoolingLowering : MxLowering<mx::PoolingOp> {
 /// Embedding: out[..., j] = weight[clip(int(data[...]), 0, input_dim - 1), j].
 struct EmbeddingLowering : MxLowering<mx::EmbeddingOp> {
   using MxLowering::MxLowering;
-  LogicalResult matchAndRewrite(mx::EmbeddingOp op, PatternRewriter &rewriter) const override {
+  LogicalResult lower(mx::EmbeddingOp op, const mxrt::Attrs &attrs,
+                      PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     MLIRContext *ctx = op.getContext();
     RankedTensorType dt = tensorType(op.getData()), wt = tensorType(op.getWeight());

@@ -47,8 +47,8 @@ void writeBack(OpBuilder &b, Location loc, Value value, Value buffer) {
 }
 
 /// softmax(x / t) along `axis` (log: log_softmax; negate: softmin).
-Value softmaxAlong(OpBuilder &b, Location loc, Value x, unsigned axis, double temperature,
-                   bool log, bool negate) {
+Value softmaxAlong(OpBuilder &b, Location loc, Value x, unsigned axis, double temperature, bool log,
+                   bool negate) {
   MLIRContext *ctx = b.getContext();
   RankedTensorType type = tensorType(x);
   Type elem = type.getElementType();
@@ -93,21 +93,19 @@ Value softmaxAlong(OpBuilder &b, Location loc, Value x, unsigned axis, double te
 /// softmax, log_softmax, softmin.
 template <class MxOp, bool Log, bool Negate> struct SoftmaxLowering : MxLowering<MxOp> {
   using MxLowering<MxOp>::MxLowering;
-  LogicalResult matchAndRewrite(MxOp op, PatternRewriter &rewriter) const override {
-    FailureOr<mxrt::Attrs> attrs = mlir::mx::getRuntimeAttrs(op);
-    if (failed(attrs))
-      return failure();
+  LogicalResult lower(MxOp op, const mxrt::Attrs &attrs,
+                      PatternRewriter &rewriter) const override {
     RankedTensorType in = tensorType(op->getOperand(0)), out = tensorType(op->getResult(0));
     if (!isa<FloatType>(in.getElementType()) || in.getElementType() != out.getElementType())
       return this->unsupported(op, "a non-float dtype or a dtype change");
-    if (!attrs->isNone("use_length") && attrs->getBool("use_length"))
+    if (!attrs.isNone("use_length") && attrs.getBool("use_length"))
       return this->unsupported(op, "use_length=True");
-    int64_t axis = normalizeAxis(attrs->getInt("axis"), in.getRank());
+    int64_t axis = normalizeAxis(attrs.getInt("axis"), in.getRank());
     if (axis < 0)
       return this->unsupported(op, "an axis out of range");
-    double t = attrs->getOptFloat("temperature").value_or(1.0);
-    rewriter.replaceOp(op, softmaxAlong(rewriter, op.getLoc(), op->getOperand(0), unsigned(axis),
-                                        t, Log, Negate));
+    double t = attrs.getOptFloat("temperature").value_or(1.0);
+    rewriter.replaceOp(
+        op, softmaxAlong(rewriter, op.getLoc(), op->getOperand(0), unsigned(axis), t, Log, Negate));
     return success();
   }
 };
@@ -117,21 +115,19 @@ template <class MxOp, bool Log, bool Negate> struct SoftmaxLowering : MxLowering
 /// preserve_shape. The label only matters for the gradient.
 struct SoftmaxOutputLowering : MxLowering<mx::SoftmaxOutputOp> {
   using MxLowering::MxLowering;
-  LogicalResult matchAndRewrite(mx::SoftmaxOutputOp op, PatternRewriter &rewriter) const override {
-    FailureOr<mxrt::Attrs> attrs = mlir::mx::getRuntimeAttrs(op);
-    if (failed(attrs))
-      return failure();
+  LogicalResult lower(mx::SoftmaxOutputOp op, const mxrt::Attrs &attrs,
+                      PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     Value x = op.getData();
     RankedTensorType type = tensorType(x);
     if (!isa<FloatType>(type.getElementType()))
       return unsupported(op, "a non-float dtype");
     Value r;
-    if (attrs->getBool("multi_output")) {
+    if (attrs.getBool("multi_output")) {
       if (type.getRank() < 2)
         return unsupported(op, "multi_output on data of rank < 2");
       r = softmaxAlong(rewriter, loc, x, 1, 1.0, false, false);
-    } else if (attrs->getBool("preserve_shape")) {
+    } else if (attrs.getBool("preserve_shape")) {
       r = softmaxAlong(rewriter, loc, x, unsigned(type.getRank() - 1), 1.0, false, false);
     } else {
       int64_t n = type.getRank() == 0 ? 1 : type.getDimSize(0);
@@ -147,11 +143,8 @@ struct SoftmaxOutputLowering : MxLowering<mx::SoftmaxOutputOp> {
 /// SoftmaxActivation: 'instance' along the last axis, 'channel' along axis 1.
 struct SoftmaxActivationLowering : MxLowering<mx::SoftmaxActivationOp> {
   using MxLowering::MxLowering;
-  LogicalResult matchAndRewrite(mx::SoftmaxActivationOp op,
-                                PatternRewriter &rewriter) const override {
-    FailureOr<mxrt::Attrs> attrs = mlir::mx::getRuntimeAttrs(op);
-    if (failed(attrs))
-      return failure();
+  LogicalResult lower(mx::SoftmaxActivationOp op, const mxrt::Attrs &attrs,
+                      PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     Value x = op->getOperand(0);
     RankedTensorType type = tensorType(x);
@@ -159,7 +152,7 @@ struct SoftmaxActivationLowering : MxLowering<mx::SoftmaxActivationOp> {
       return unsupported(op, "a non-float dtype or rank < 2");
     // MXNet flattens to 2-D keeping the last axis (mshadow's FlatTo2D), so
     // 'instance' is the softmax along the last axis.
-    unsigned axis = attrs->getStr("mode") == "channel" ? 1u : unsigned(type.getRank() - 1);
+    unsigned axis = attrs.getStr("mode") == "channel" ? 1u : unsigned(type.getRank() - 1);
     rewriter.replaceOp(op, softmaxAlong(rewriter, loc, x, axis, 1.0, false, false));
     return success();
   }
@@ -168,10 +161,8 @@ struct SoftmaxActivationLowering : MxLowering<mx::SoftmaxActivationOp> {
 /// BatchNorm along `axis` (see the file comment).
 struct BatchNormLowering : MxLowering<mx::BatchNormOp> {
   using MxLowering::MxLowering;
-  LogicalResult matchAndRewrite(mx::BatchNormOp op, PatternRewriter &rewriter) const override {
-    FailureOr<mxrt::Attrs> attrs = mlir::mx::getRuntimeAttrs(op);
-    if (failed(attrs))
-      return failure();
+  LogicalResult lower(mx::BatchNormOp op, const mxrt::Attrs &attrs,
+                      PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     MLIRContext *ctx = op.getContext();
     RankedTensorType xt = tensorType(op.getData());
@@ -179,13 +170,13 @@ struct BatchNormLowering : MxLowering<mx::BatchNormOp> {
     if (!isa<FloatType>(elem) || tensorType(op.getGamma()).getElementType() != elem)
       return unsupported(op, "a non-float dtype, or parameters of another dtype than the data");
     unsigned rank = unsigned(xt.getRank());
-    int64_t axis = normalizeAxis(attrs->getInt("axis"), xt.getRank());
+    int64_t axis = normalizeAxis(attrs.getInt("axis"), xt.getRank());
     if (axis < 0)
       return unsupported(op, "an axis out of range");
     int64_t C = xt.getDimSize(axis);
-    double eps = attrs->getFloat("eps"), momentum = attrs->getFloat("momentum");
-    bool fixGamma = attrs->getBool("fix_gamma");
-    bool batchStats = op->hasAttr(kTrainAttr) && !attrs->getBool("use_global_stats");
+    double eps = attrs.getFloat("eps"), momentum = attrs.getFloat("momentum");
+    bool fixGamma = attrs.getBool("fix_gamma");
+    bool batchStats = op->hasAttr(kTrainAttr) && !attrs.getBool("use_global_stats");
     AffineMap id = AffineMap::getMultiDimIdentityMap(rank, ctx);
     AffineMap chan = dimMap(ctx, rank, unsigned(axis));
     AffineMap id1 = AffineMap::getMultiDimIdentityMap(1, ctx);
@@ -205,11 +196,12 @@ struct BatchNormLowering : MxLowering<mx::BatchNormOp> {
                                 return b.create<arith::MulFOp>(l, a[0], C_(b, l, inv));
                               });
       // Two-pass variance: sum((x - mean)^2) / m.
-      Value centered = buildMapped(rewriter, loc, xt.getShape(), elem, ValueRange{op.getData(), mean},
-                                   {id, chan}, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
-                                     Value d = b.create<arith::SubFOp>(l, a[0], a[1]);
-                                     return b.create<arith::MulFOp>(l, d, d);
-                                   });
+      Value centered =
+          buildMapped(rewriter, loc, xt.getShape(), elem, ValueRange{op.getData(), mean},
+                      {id, chan}, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+                        Value d = b.create<arith::SubFOp>(l, a[0], a[1]);
+                        return b.create<arith::MulFOp>(l, d, d);
+                      });
       Value sq = buildReduction(rewriter, loc, centered, reduced, elem, C_(rewriter, loc, 0),
                                 [&](OpBuilder &b, Location l, ValueRange a) -> Value {
                                   return b.create<arith::AddFOp>(l, a[0], a[1]);
@@ -227,7 +219,8 @@ struct BatchNormLowering : MxLowering<mx::BatchNormOp> {
         Value upd = buildMapped(rewriter, loc, {C}, elem, ValueRange{moving, batch}, {id1, id1},
                                 [&](OpBuilder &b, Location l, ValueRange a) -> Value {
                                   Value m = b.create<arith::MulFOp>(l, a[0], C_(b, l, momentum));
-                                  Value n = b.create<arith::MulFOp>(l, a[1], C_(b, l, 1 - momentum));
+                                  Value n =
+                                      b.create<arith::MulFOp>(l, a[1], C_(b, l, 1 - momentum));
                                   return b.create<arith::AddFOp>(l, m, n);
                                 });
         writeBack(rewriter, loc, upd, buffer);
@@ -241,16 +234,16 @@ struct BatchNormLowering : MxLowering<mx::BatchNormOp> {
                                     l, b.create<arith::AddFOp>(l, a[1], C_(b, l, eps)));
                                 return b.create<arith::DivFOp>(l, g, s);
                               });
-    Value shift = buildMapped(rewriter, loc, {C}, elem, ValueRange{op.getBeta(), mean, scale},
-                              {id1, id1, id1}, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
-                                return b.create<arith::SubFOp>(
-                                    l, a[0], b.create<arith::MulFOp>(l, a[1], a[2]));
-                              });
-    Value y = buildMapped(rewriter, loc, xt.getShape(), elem, ValueRange{op.getData(), scale, shift},
-                          {id, chan, chan}, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
-                            return b.create<arith::AddFOp>(l, b.create<arith::MulFOp>(l, a[0], a[1]),
-                                                           a[2]);
-                          });
+    Value shift = buildMapped(
+        rewriter, loc, {C}, elem, ValueRange{op.getBeta(), mean, scale}, {id1, id1, id1},
+        [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+          return b.create<arith::SubFOp>(l, a[0], b.create<arith::MulFOp>(l, a[1], a[2]));
+        });
+    Value y = buildMapped(
+        rewriter, loc, xt.getShape(), elem, ValueRange{op.getData(), scale, shift},
+        {id, chan, chan}, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+          return b.create<arith::AddFOp>(l, b.create<arith::MulFOp>(l, a[0], a[1]), a[2]);
+        });
     // The statistics outputs: fresh copies (their buffers are their own).
     auto copy = [&](Value v) {
       return buildElementwise(rewriter, loc, {C}, elem, ValueRange{v},
@@ -264,10 +257,8 @@ struct BatchNormLowering : MxLowering<mx::BatchNormOp> {
 /// LayerNorm along `axis`: (x - mean) / sqrt(var + eps) * gamma + beta.
 struct LayerNormLowering : MxLowering<mx::LayerNormOp> {
   using MxLowering::MxLowering;
-  LogicalResult matchAndRewrite(mx::LayerNormOp op, PatternRewriter &rewriter) const override {
-    FailureOr<mxrt::Attrs> attrs = mlir::mx::getRuntimeAttrs(op);
-    if (failed(attrs))
-      return failure();
+  LogicalResult lower(mx::LayerNormOp op, const mxrt::Attrs &attrs,
+                      PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     MLIRContext *ctx = op.getContext();
     RankedTensorType xt = tensorType(op.getData());
@@ -275,10 +266,10 @@ struct LayerNormLowering : MxLowering<mx::LayerNormOp> {
     if (!isa<FloatType>(elem))
       return unsupported(op, "a non-float dtype");
     unsigned rank = unsigned(xt.getRank());
-    int64_t axis = normalizeAxis(attrs->getInt("axis"), xt.getRank());
+    int64_t axis = normalizeAxis(attrs.getInt("axis"), xt.getRank());
     if (axis < 0)
       return unsupported(op, "an axis out of range");
-    double eps = attrs->getFloat("eps");
+    double eps = attrs.getFloat("eps");
     double inv = 1.0 / double(xt.getDimSize(axis));
     SmallVector<bool> reduced(rank, false);
     reduced[axis] = true;
@@ -294,26 +285,28 @@ struct LayerNormLowering : MxLowering<mx::LayerNormOp> {
     for (unsigned i = 0; i < rank; ++i)
       if (i != axis)
         rowShape.push_back(xt.getDimSize(i));
-    Value mean = buildElementwise(rewriter, loc, rowShape, elem, ValueRange{sum},
-                                  [&](OpBuilder &b, Location l, ValueRange a) -> Value {
-                                    return b.create<arith::MulFOp>(l, a[0], constant(b, l, elem, inv));
-                                  });
+    Value mean =
+        buildElementwise(rewriter, loc, rowShape, elem, ValueRange{sum},
+                         [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+                           return b.create<arith::MulFOp>(l, a[0], constant(b, l, elem, inv));
+                         });
     Value sq = buildMapped(rewriter, loc, xt.getShape(), elem, ValueRange{op.getData(), mean},
                            {id, row}, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
                              Value d = b.create<arith::SubFOp>(l, a[0], a[1]);
                              return b.create<arith::MulFOp>(l, d, d);
                            });
     Value sqsum = buildReduction(rewriter, loc, sq, reduced, elem, zero, add);
-    Value rstd = buildElementwise(rewriter, loc, rowShape, elem, ValueRange{sqsum},
-                                  [&](OpBuilder &b, Location l, ValueRange a) -> Value {
-                                    Value v = b.create<arith::MulFOp>(l, a[0], constant(b, l, elem, inv));
-                                    return b.create<math::RsqrtOp>(
-                                        l, b.create<arith::AddFOp>(l, v, constant(b, l, elem, eps)));
-                                  });
+    Value rstd =
+        buildElementwise(rewriter, loc, rowShape, elem, ValueRange{sqsum},
+                         [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+                           Value v = b.create<arith::MulFOp>(l, a[0], constant(b, l, elem, inv));
+                           return b.create<math::RsqrtOp>(
+                               l, b.create<arith::AddFOp>(l, v, constant(b, l, elem, eps)));
+                         });
     Value y = buildMapped(
         rewriter, loc, xt.getShape(), elem,
-        ValueRange{op.getData(), mean, rstd, op.getGamma(), op.getBeta()}, {id, row, row, chan, chan},
-        [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+        ValueRange{op.getData(), mean, rstd, op.getGamma(), op.getBeta()},
+        {id, row, row, chan, chan}, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
           Value n = b.create<arith::MulFOp>(l, b.create<arith::SubFOp>(l, a[0], a[1]), a[2]);
           return b.create<arith::AddFOp>(l, b.create<arith::MulFOp>(l, n, a[3]), a[4]);
         });
@@ -322,10 +315,11 @@ struct LayerNormLowering : MxLowering<mx::LayerNormOp> {
       // mean and std with the axis kept as 1.
       SmallVector<int64_t> kept(xt.getShape());
       kept[axis] = 1;
-      Value stdv = buildElementwise(rewriter, loc, rowShape, elem, ValueRange{rstd},
-                                    [&](OpBuilder &b, Location l, ValueRange a) -> Value {
-                                      return b.create<arith::DivFOp>(l, constant(b, l, elem, 1), a[0]);
-                                    });
+      Value stdv =
+          buildElementwise(rewriter, loc, rowShape, elem, ValueRange{rstd},
+                           [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+                             return b.create<arith::DivFOp>(l, constant(b, l, elem, 1), a[0]);
+                           });
       results.push_back(reshapeTo(rewriter, loc, mean, kept));
       results.push_back(reshapeTo(rewriter, loc, stdv, kept));
     }
@@ -342,10 +336,12 @@ Value uniformDraw(OpBuilder &b, Location loc, Value base, Value index, Type elem
   };
   Value z = b.create<arith::AddIOp>(loc, base, index);
   z = b.create<arith::AddIOp>(loc, z, c(0x9e3779b97f4a7c15ull));
-  z = b.create<arith::MulIOp>(loc, b.create<arith::XOrIOp>(loc, z, b.create<arith::ShRUIOp>(loc, z, c(30))),
-                              c(0xbf58476d1ce4e5b9ull));
-  z = b.create<arith::MulIOp>(loc, b.create<arith::XOrIOp>(loc, z, b.create<arith::ShRUIOp>(loc, z, c(27))),
-                              c(0x94d049bb133111ebull));
+  z = b.create<arith::MulIOp>(
+      loc, b.create<arith::XOrIOp>(loc, z, b.create<arith::ShRUIOp>(loc, z, c(30))),
+      c(0xbf58476d1ce4e5b9ull));
+  z = b.create<arith::MulIOp>(
+      loc, b.create<arith::XOrIOp>(loc, z, b.create<arith::ShRUIOp>(loc, z, c(27))),
+      c(0x94d049bb133111ebull));
   z = b.create<arith::XOrIOp>(loc, z, b.create<arith::ShRUIOp>(loc, z, c(31)));
   // The top 24 bits as a float in [0, 1).
   Value bits = b.create<arith::ShRUIOp>(loc, z, c(40));
@@ -358,18 +354,16 @@ Value uniformDraw(OpBuilder &b, Location loc, Value base, Value index, Type elem
 /// mask = (u >= p) / (1 - p), out = data * mask.
 struct DropoutLowering : MxLowering<mx::DropoutOp> {
   using MxLowering::MxLowering;
-  LogicalResult matchAndRewrite(mx::DropoutOp op, PatternRewriter &rewriter) const override {
-    FailureOr<mxrt::Attrs> attrs = mlir::mx::getRuntimeAttrs(op);
-    if (failed(attrs))
-      return failure();
+  LogicalResult lower(mx::DropoutOp op, const mxrt::Attrs &attrs,
+                      PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     RankedTensorType xt = tensorType(op.getData());
     RankedTensorType mt = tensorType(op->getResult(1));
     Type elem = xt.getElementType();
     if (!isa<FloatType>(elem))
       return unsupported(op, "a non-float dtype");
-    double p = attrs->getFloat("p");
-    bool active = (op->hasAttr(kTrainAttr) || attrs->getStr("mode") == "always") && p > 0;
+    double p = attrs.getFloat("p");
+    bool active = (op->hasAttr(kTrainAttr) || attrs.getStr("mode") == "always") && p > 0;
     if (!active) {
       Value out = buildElementwise(rewriter, loc, xt.getShape(), elem, ValueRange{op.getData()},
                                    [](OpBuilder &, Location, ValueRange a) { return a[0]; });
@@ -377,7 +371,7 @@ struct DropoutLowering : MxLowering<mx::DropoutOp> {
       rewriter.replaceOp(op, {out, mask});
       return success();
     }
-    if (!attrs->getShape("axes").empty())
+    if (!attrs.getShape("axes").empty())
       return unsupported(op, "axes (variational dropout) while training");
     Value rng = getRngBuffer(op);
     if (!rng)
@@ -387,8 +381,9 @@ struct DropoutLowering : MxLowering<mx::DropoutOp> {
     Value seed = rewriter.create<memref::LoadOp>(loc, rng, ValueRange{c0});
     Value counter = rewriter.create<memref::LoadOp>(loc, rng, ValueRange{c1});
     Value base = rewriter.create<arith::AddIOp>(
-        loc, rewriter.create<arith::MulIOp>(
-                 loc, seed, constant(rewriter, loc, rewriter.getI64Type(), 1000003.0)),
+        loc,
+        rewriter.create<arith::MulIOp>(loc, seed,
+                                       constant(rewriter, loc, rewriter.getI64Type(), 1000003.0)),
         counter);
     unsigned rank = unsigned(xt.getRank());
     ArrayRef<int64_t> shape = xt.getShape();
@@ -404,7 +399,8 @@ struct DropoutLowering : MxLowering<mx::DropoutOp> {
           }
           Value idx = b.create<arith::IndexCastOp>(l, b.getI64Type(), lin);
           Value u = uniformDraw(b, l, base, idx, elem);
-          Value keep = b.create<arith::CmpFOp>(l, arith::CmpFPredicate::OGE, u, constant(b, l, elem, p));
+          Value keep =
+              b.create<arith::CmpFOp>(l, arith::CmpFPredicate::OGE, u, constant(b, l, elem, p));
           return b.create<arith::SelectOp>(l, keep, constant(b, l, elem, keepScale),
                                            constant(b, l, elem, 0));
         });

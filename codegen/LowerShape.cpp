@@ -24,7 +24,7 @@ namespace {
 /// The result has the input's elements in another shape.
 template <class MxOp> struct ReshapeLowering : MxLowering<MxOp> {
   using MxLowering<MxOp>::MxLowering;
-  LogicalResult matchAndRewrite(MxOp op, PatternRewriter &rewriter) const override {
+  LogicalResult lower(MxOp op, const mxrt::Attrs &attrs, PatternRewriter &rewriter) const override {
     RankedTensorType out = tensorType(op->getResult(0));
     rewriter.replaceOp(op, reshapeTo(rewriter, op.getLoc(), op->getOperand(0), out.getShape()));
     return success();
@@ -34,11 +34,12 @@ template <class MxOp> struct ReshapeLowering : MxLowering<MxOp> {
 /// Broadcasts of the input to the result's shape (broadcast_to/like/axis).
 template <class MxOp> struct BroadcastLowering : MxLowering<MxOp> {
   using MxLowering<MxOp>::MxLowering;
-  LogicalResult matchAndRewrite(MxOp op, PatternRewriter &rewriter) const override {
+  LogicalResult lower(MxOp op, const mxrt::Attrs &attrs, PatternRewriter &rewriter) const override {
     RankedTensorType out = tensorType(op->getResult(0));
-    rewriter.replaceOp(op, buildElementwise(rewriter, op.getLoc(), out.getShape(),
-                                            out.getElementType(), ValueRange{op->getOperand(0)},
-                                            [](OpBuilder &, Location, ValueRange a) { return a[0]; }));
+    rewriter.replaceOp(op,
+                       buildElementwise(rewriter, op.getLoc(), out.getShape(), out.getElementType(),
+                                        ValueRange{op->getOperand(0)},
+                                        [](OpBuilder &, Location, ValueRange a) { return a[0]; }));
     return success();
   }
 };
@@ -46,22 +47,19 @@ template <class MxOp> struct BroadcastLowering : MxLowering<MxOp> {
 /// transpose (axes, default reversed) and SwapAxis (dim1, dim2).
 template <class MxOp> struct TransposeLowering : MxLowering<MxOp> {
   using MxLowering<MxOp>::MxLowering;
-  LogicalResult matchAndRewrite(MxOp op, PatternRewriter &rewriter) const override {
-    FailureOr<mxrt::Attrs> attrs = mlir::mx::getRuntimeAttrs(op);
-    if (failed(attrs))
-      return failure();
+  LogicalResult lower(MxOp op, const mxrt::Attrs &attrs, PatternRewriter &rewriter) const override {
     RankedTensorType in = tensorType(op->getOperand(0)), out = tensorType(op->getResult(0));
     int64_t rank = in.getRank();
     SmallVector<int64_t> perm(rank);
     std::iota(perm.begin(), perm.end(), 0);
     if constexpr (std::is_same_v<MxOp, mx::SwapAxisOp>) {
-      int64_t a = normalizeAxis(attrs->getInt("dim1"), rank);
-      int64_t b = normalizeAxis(attrs->getInt("dim2"), rank);
+      int64_t a = normalizeAxis(attrs.getInt("dim1"), rank);
+      int64_t b = normalizeAxis(attrs.getInt("dim2"), rank);
       if (a < 0 || b < 0)
         return this->unsupported(op, "an axis out of range");
       std::swap(perm[a], perm[b]);
     } else {
-      const std::vector<int64_t> &axes = attrs->getShape("axes");
+      const std::vector<int64_t> &axes = attrs.getShape("axes");
       if (axes.empty()) {
         std::reverse(perm.begin(), perm.end());
       } else {
@@ -70,9 +68,9 @@ template <class MxOp> struct TransposeLowering : MxLowering<MxOp> {
       }
     }
     Value init = emptyTensor(rewriter, op.getLoc(), out.getShape(), out.getElementType());
-    rewriter.replaceOp(op, rewriter.create<linalg::TransposeOp>(op.getLoc(), op->getOperand(0),
-                                                                init, perm)
-                               .getResult()[0]);
+    rewriter.replaceOp(
+        op, rewriter.create<linalg::TransposeOp>(op.getLoc(), op->getOperand(0), init, perm)
+                .getResult()[0]);
     return success();
   }
 };
@@ -97,12 +95,10 @@ Value concatAlong(OpBuilder &b, Location loc, ValueRange parts, int64_t axis, Va
 /// Concat along `dim`.
 struct ConcatLowering : MxLowering<mx::ConcatOp> {
   using MxLowering::MxLowering;
-  LogicalResult matchAndRewrite(mx::ConcatOp op, PatternRewriter &rewriter) const override {
-    FailureOr<mxrt::Attrs> attrs = mlir::mx::getRuntimeAttrs(op);
-    if (failed(attrs))
-      return failure();
+  LogicalResult lower(mx::ConcatOp op, const mxrt::Attrs &attrs,
+                      PatternRewriter &rewriter) const override {
     RankedTensorType out = tensorType(op->getResult(0));
-    int64_t axis = normalizeAxis(attrs->getInt("dim"), out.getRank());
+    int64_t axis = normalizeAxis(attrs.getInt("dim"), out.getRank());
     if (axis < 0)
       return unsupported(op, "an axis out of range");
     Value init = emptyTensor(rewriter, op.getLoc(), out.getShape(), out.getElementType());
@@ -114,12 +110,10 @@ struct ConcatLowering : MxLowering<mx::ConcatOp> {
 /// stack: each input gets a new unit axis, then they are concatenated.
 struct StackLowering : MxLowering<mx::StackOp> {
   using MxLowering::MxLowering;
-  LogicalResult matchAndRewrite(mx::StackOp op, PatternRewriter &rewriter) const override {
-    FailureOr<mxrt::Attrs> attrs = mlir::mx::getRuntimeAttrs(op);
-    if (failed(attrs))
-      return failure();
+  LogicalResult lower(mx::StackOp op, const mxrt::Attrs &attrs,
+                      PatternRewriter &rewriter) const override {
     RankedTensorType out = tensorType(op->getResult(0));
-    int64_t axis = normalizeAxis(attrs->getInt("axis"), out.getRank());
+    int64_t axis = normalizeAxis(attrs.getInt("axis"), out.getRank());
     if (axis < 0)
       return unsupported(op, "an axis out of range");
     SmallVector<Value> parts;
@@ -135,8 +129,8 @@ struct StackLowering : MxLowering<mx::StackOp> {
 };
 
 /// A static slice [begin, begin + step * size) by `step` along each axis.
-Value sliceOf(OpBuilder &b, Location loc, Value v, ArrayRef<int64_t> begin,
-              ArrayRef<int64_t> sizes, ArrayRef<int64_t> steps) {
+Value sliceOf(OpBuilder &b, Location loc, Value v, ArrayRef<int64_t> begin, ArrayRef<int64_t> sizes,
+              ArrayRef<int64_t> steps) {
   RankedTensorType t = tensorType(v);
   SmallVector<OpFoldResult> o, s, st;
   for (int64_t i = 0; i < t.getRank(); ++i) {
@@ -151,13 +145,11 @@ Value sliceOf(OpBuilder &b, Location loc, Value v, ArrayRef<int64_t> begin,
 /// SliceChannel / split: equal parts along `axis`, squeezed if asked.
 struct SliceChannelLowering : MxLowering<mx::SliceChannelOp> {
   using MxLowering::MxLowering;
-  LogicalResult matchAndRewrite(mx::SliceChannelOp op, PatternRewriter &rewriter) const override {
-    FailureOr<mxrt::Attrs> attrs = mlir::mx::getRuntimeAttrs(op);
-    if (failed(attrs))
-      return failure();
+  LogicalResult lower(mx::SliceChannelOp op, const mxrt::Attrs &attrs,
+                      PatternRewriter &rewriter) const override {
     Value in = op->getOperand(0);
     RankedTensorType t = tensorType(in);
-    int64_t axis = normalizeAxis(attrs->getInt("axis"), t.getRank());
+    int64_t axis = normalizeAxis(attrs.getInt("axis"), t.getRank());
     if (axis < 0)
       return unsupported(op, "an axis out of range");
     int64_t parts = int64_t(op->getNumResults());
@@ -179,16 +171,14 @@ struct SliceChannelLowering : MxLowering<mx::SliceChannelOp> {
 /// slice_axis: [begin, end) of one axis.
 struct SliceAxisLowering : MxLowering<mx::SliceAxisOp> {
   using MxLowering::MxLowering;
-  LogicalResult matchAndRewrite(mx::SliceAxisOp op, PatternRewriter &rewriter) const override {
-    FailureOr<mxrt::Attrs> attrs = mlir::mx::getRuntimeAttrs(op);
-    if (failed(attrs))
-      return failure();
+  LogicalResult lower(mx::SliceAxisOp op, const mxrt::Attrs &attrs,
+                      PatternRewriter &rewriter) const override {
     Value in = op->getOperand(0);
     RankedTensorType t = tensorType(in), out = tensorType(op->getResult(0));
-    int64_t axis = normalizeAxis(attrs->getInt("axis"), t.getRank());
+    int64_t axis = normalizeAxis(attrs.getInt("axis"), t.getRank());
     if (axis < 0)
       return unsupported(op, "an axis out of range");
-    int64_t begin = attrs->getInt("begin");
+    int64_t begin = attrs.getInt("begin");
     if (begin < 0)
       begin += t.getDimSize(axis);
     SmallVector<int64_t> b(t.getRank(), 0), steps(t.getRank(), 1);
@@ -201,14 +191,12 @@ struct SliceAxisLowering : MxLowering<mx::SliceAxisOp> {
 /// slice with begin/end/step (None entries: MXNet's defaults).
 struct SliceLowering : MxLowering<mx::SliceOp> {
   using MxLowering::MxLowering;
-  LogicalResult matchAndRewrite(mx::SliceOp op, PatternRewriter &rewriter) const override {
-    FailureOr<mxrt::Attrs> attrs = mlir::mx::getRuntimeAttrs(op);
-    if (failed(attrs))
-      return failure();
+  LogicalResult lower(mx::SliceOp op, const mxrt::Attrs &attrs,
+                      PatternRewriter &rewriter) const override {
     Value in = op->getOperand(0);
     RankedTensorType t = tensorType(in), out = tensorType(op->getResult(0));
-    const std::vector<int64_t> &begin = attrs->getShape("begin");
-    const std::vector<int64_t> &step = attrs->getShape("step");
+    const std::vector<int64_t> &begin = attrs.getShape("begin");
+    const std::vector<int64_t> &step = attrs.getShape("step");
     SmallVector<int64_t> b(t.getRank(), 0), steps(t.getRank(), 1);
     for (int64_t i = 0; i < t.getRank(); ++i) {
       int64_t s = i < int64_t(step.size()) && step[i] != mxrt::kNoneIndex ? step[i] : 1;
@@ -223,24 +211,17 @@ struct SliceLowering : MxLowering<mx::SliceOp> {
   }
 };
 
-/// _zeros, _ones, _full: a fill of the result type.
-template <class MxOp> struct InitLowering : MxLowering<MxOp> {
+/// Fills of the result type: _zeros, _ones, zeros_like, ones_like, and
+/// _full (Fill < 0: the `value` attribute).
+template <class MxOp, int Fill> struct FillLowering : MxLowering<MxOp> {
   using MxLowering<MxOp>::MxLowering;
-  LogicalResult matchAndRewrite(MxOp op, PatternRewriter &rewriter) const override {
+  LogicalResult lower(MxOp op, const mxrt::Attrs &attrs, PatternRewriter &rewriter) const override {
     RankedTensorType out = tensorType(op->getResult(0));
     if (out.getElementType().isUnsignedInteger())
       return this->unsupported(op, "an unsigned dtype");
-    double value = 0;
-    if constexpr (std::is_same_v<MxOp, mx::OnesOp>)
-      value = 1;
-    if constexpr (std::is_same_v<MxOp, mx::FullOp>) {
-      FailureOr<mxrt::Attrs> attrs = mlir::mx::getRuntimeAttrs(op);
-      if (failed(attrs))
-        return failure();
-      value = attrs->getFloat("value");
-    }
-    rewriter.replaceOp(op, filledTensor(rewriter, op.getLoc(), out.getShape(),
-                                        out.getElementType(), value));
+    double value = Fill < 0 ? attrs.getFloat("value") : double(Fill);
+    rewriter.replaceOp(
+        op, filledTensor(rewriter, op.getLoc(), out.getShape(), out.getElementType(), value));
     return success();
   }
 };
@@ -248,20 +229,18 @@ template <class MxOp> struct InitLowering : MxLowering<MxOp> {
 /// Pad, constant mode.
 struct PadLowering : MxLowering<mx::PadOp> {
   using MxLowering::MxLowering;
-  LogicalResult matchAndRewrite(mx::PadOp op, PatternRewriter &rewriter) const override {
-    FailureOr<mxrt::Attrs> attrs = mlir::mx::getRuntimeAttrs(op);
-    if (failed(attrs))
-      return failure();
-    if (attrs->getStr("mode") != "constant")
-      return unsupported(op, "mode '" + attrs->getStr("mode") + "' (only 'constant')");
-    const std::vector<int64_t> &w = attrs->getShape("pad_width");
+  LogicalResult lower(mx::PadOp op, const mxrt::Attrs &attrs,
+                      PatternRewriter &rewriter) const override {
+    if (attrs.getStr("mode") != "constant")
+      return unsupported(op, "mode '" + attrs.getStr("mode") + "' (only 'constant')");
+    const std::vector<int64_t> &w = attrs.getShape("pad_width");
     SmallVector<int64_t> low, high;
     for (size_t i = 0; i + 1 < w.size(); i += 2) {
       low.push_back(w[i]);
       high.push_back(w[i + 1]);
     }
     Type elem = tensorType(op->getResult(0)).getElementType();
-    Value c = constant(rewriter, op.getLoc(), elem, attrs->getFloat("constant_value"));
+    Value c = constant(rewriter, op.getLoc(), elem, attrs.getFloat("constant_value"));
     rewriter.replaceOp(op, padTensor(rewriter, op.getLoc(), op->getOperand(0), low, high, c));
     return success();
   }
@@ -272,10 +251,7 @@ enum class Reduce { Sum, Mean, Prod, Max, Min };
 /// sum, mean, prod, max, min over `axis` (none: all; exclude inverts).
 template <class MxOp, Reduce R> struct ReduceLowering : MxLowering<MxOp> {
   using MxLowering<MxOp>::MxLowering;
-  LogicalResult matchAndRewrite(MxOp op, PatternRewriter &rewriter) const override {
-    FailureOr<mxrt::Attrs> attrs = mlir::mx::getRuntimeAttrs(op);
-    if (failed(attrs))
-      return failure();
+  LogicalResult lower(MxOp op, const mxrt::Attrs &attrs, PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     Value in = op->getOperand(0);
     RankedTensorType t = tensorType(in), out = tensorType(op->getResult(0));
@@ -284,19 +260,19 @@ template <class MxOp, Reduce R> struct ReduceLowering : MxLowering<MxOp> {
       return this->unsupported(op, "an unsigned dtype or a dtype change");
     bool fp = isa<FloatType>(elem);
     int64_t rank = t.getRank();
-    SmallVector<bool> reduced(rank, !attrs->isNone("axis") ? false : true);
-    if (!attrs->isNone("axis")) {
-      const std::vector<int64_t> &axes = attrs->getShape("axis");
+    SmallVector<bool> reduced(rank, !attrs.isNone("axis") ? false : true);
+    if (!attrs.isNone("axis")) {
+      const std::vector<int64_t> &axes = attrs.getShape("axis");
       for (int64_t a : axes) {
         int64_t n = normalizeAxis(a, rank);
         if (n < 0)
           return this->unsupported(op, "an axis out of range");
         reduced[n] = true;
       }
-      if (attrs->getBool("exclude"))
+      if (attrs.getBool("exclude"))
         for (auto &&r : reduced)
           r = !r;
-      if (axes.empty() && !attrs->getBool("exclude"))
+      if (axes.empty() && !attrs.getBool("exclude"))
         reduced.assign(rank, true);
     }
     int64_t count = 1;
@@ -306,9 +282,15 @@ template <class MxOp, Reduce R> struct ReduceLowering : MxLowering<MxOp> {
     Value init;
     switch (R) {
     case Reduce::Sum:
-    case Reduce::Mean: init = constant(rewriter, loc, elem, 0); break;
-    case Reduce::Prod: init = constant(rewriter, loc, elem, 1); break;
-    case Reduce::Max: init = lowestValue(rewriter, loc, elem); break;
+    case Reduce::Mean:
+      init = constant(rewriter, loc, elem, 0);
+      break;
+    case Reduce::Prod:
+      init = constant(rewriter, loc, elem, 1);
+      break;
+    case Reduce::Max:
+      init = lowestValue(rewriter, loc, elem);
+      break;
     case Reduce::Min:
       if (fp) {
         init = constant(rewriter, loc, elem, std::numeric_limits<double>::infinity());
@@ -356,15 +338,17 @@ template <class MxOp, Reduce R> struct ReduceLowering : MxLowering<MxOp> {
 
 void mxc::codegen::populateShapeLowerings(RewritePatternSet &patterns,
                                           std::shared_ptr<UnsupportedReasons> reasons) {
-  patterns.add<ReshapeLowering<mx::ReshapeOp>, ReshapeLowering<mx::FlattenOp>,
-               ReshapeLowering<mx::ExpandDimsOp>, ReshapeLowering<mx::SqueezeOp>,
-               ReshapeLowering<mx::ReshapeLikeOp>, BroadcastLowering<mx::BroadcastToOp>,
-               BroadcastLowering<mx::BroadcastLikeOp>, BroadcastLowering<mx::BroadcastAxisOp>,
-               TransposeLowering<mx::TransposeOp>, TransposeLowering<mx::SwapAxisOp>,
-               ConcatLowering, StackLowering, SliceChannelLowering, SliceAxisLowering,
-               SliceLowering, InitLowering<mx::ZerosOp>, InitLowering<mx::OnesOp>,
-               InitLowering<mx::FullOp>, InitLowering<mx::ZerosWithoutDTypeOp>, PadLowering,
-               ReduceLowering<mx::SumOp, Reduce::Sum>, ReduceLowering<mx::MeanOp, Reduce::Mean>,
-               ReduceLowering<mx::ProdOp, Reduce::Prod>, ReduceLowering<mx::MaxOp, Reduce::Max>,
-               ReduceLowering<mx::MinOp, Reduce::Min>>(patterns.getContext(), reasons);
+  patterns
+      .add<ReshapeLowering<mx::ReshapeOp>, ReshapeLowering<mx::FlattenOp>,
+           ReshapeLowering<mx::ExpandDimsOp>, ReshapeLowering<mx::SqueezeOp>,
+           ReshapeLowering<mx::ReshapeLikeOp>, BroadcastLowering<mx::BroadcastToOp>,
+           BroadcastLowering<mx::BroadcastLikeOp>, BroadcastLowering<mx::BroadcastAxisOp>,
+           TransposeLowering<mx::TransposeOp>, TransposeLowering<mx::SwapAxisOp>, ConcatLowering,
+           StackLowering, SliceChannelLowering, SliceAxisLowering, SliceLowering,
+           FillLowering<mx::ZerosOp, 0>, FillLowering<mx::OnesOp, 1>, FillLowering<mx::FullOp, -1>,
+           FillLowering<mx::ZerosWithoutDTypeOp, 0>, FillLowering<mx::ZerosLikeOp, 0>,
+           FillLowering<mx::OnesLikeOp, 1>, PadLowering, ReduceLowering<mx::SumOp, Reduce::Sum>,
+           ReduceLowering<mx::MeanOp, Reduce::Mean>, ReduceLowering<mx::ProdOp, Reduce::Prod>,
+           ReduceLowering<mx::MaxOp, Reduce::Max>, ReduceLowering<mx::MinOp, Reduce::Min>>(
+          patterns.getContext(), reasons);
 }

@@ -27,7 +27,7 @@ Type mxc::codegen::computeFloatType(Type t) {
   if (isa<FloatType>(t))
     return t;
   return t.getIntOrFloatBitWidth() > 16 ? Type(Float64Type::get(t.getContext()))
-                                         : Type(Float32Type::get(t.getContext()));
+                                        : Type(Float32Type::get(t.getContext()));
 }
 
 Value mxc::codegen::castScalar(OpBuilder &b, Location loc, Value v, Type to, bool srcUnsigned) {
@@ -127,12 +127,12 @@ Value mxc::codegen::buildMapped(OpBuilder &b, Location loc, ArrayRef<int64_t> ou
   maps.push_back(AffineMap::getMultiDimIdentityMap(unsigned(outShape.size()), ctx));
   SmallVector<utils::IteratorType> iterators(outShape.size(), utils::IteratorType::parallel);
   Value init = emptyTensor(b, loc, outShape, outElementType);
-  auto generic = b.create<linalg::GenericOp>(
-      loc, TypeRange{init.getType()}, inputs, ValueRange{init}, maps, iterators,
-      [&](OpBuilder &nb, Location nloc, ValueRange args) {
-        Value r = body(nb, nloc, args.drop_back());
-        nb.create<linalg::YieldOp>(nloc, r);
-      });
+  auto generic =
+      b.create<linalg::GenericOp>(loc, TypeRange{init.getType()}, inputs, ValueRange{init}, maps,
+                                  iterators, [&](OpBuilder &nb, Location nloc, ValueRange args) {
+                                    Value r = body(nb, nloc, args.drop_back());
+                                    nb.create<linalg::YieldOp>(nloc, r);
+                                  });
   return generic.getResult(0);
 }
 
@@ -152,7 +152,8 @@ Value mxc::codegen::buildReduction(OpBuilder &b, Location loc, Value input, Arra
   SmallVector<AffineExpr> outExprs;
   SmallVector<utils::IteratorType> iterators;
   for (int64_t i = 0; i < type.getRank(); ++i) {
-    iterators.push_back(reduced[i] ? utils::IteratorType::reduction : utils::IteratorType::parallel);
+    iterators.push_back(reduced[i] ? utils::IteratorType::reduction
+                                   : utils::IteratorType::parallel);
     if (!reduced[i]) {
       outShape.push_back(type.getDimSize(i));
       outExprs.push_back(getAffineDimExpr(unsigned(i), ctx));
@@ -195,8 +196,9 @@ Value mxc::codegen::buildMatmul(OpBuilder &b, Location loc, Value A, Value B, bo
   int64_t N = transposeB ? bt.getDimSize(0) : bt.getDimSize(1);
   Value C = init ? init : filledTensor(b, loc, {M, N}, at.getElementType(), 0.0);
   if (transposeB)
-    return b.create<linalg::MatmulTransposeBOp>(loc, TypeRange{C.getType()}, ValueRange{A, B},
-                                                ValueRange{C})
+    return b
+        .create<linalg::MatmulTransposeBOp>(loc, TypeRange{C.getType()}, ValueRange{A, B},
+                                            ValueRange{C})
         .getResult(0);
   return b.create<linalg::MatmulOp>(loc, TypeRange{C.getType()}, ValueRange{A, B}, ValueRange{C})
       .getResult(0);

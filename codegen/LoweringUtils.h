@@ -34,11 +34,23 @@ using mlir::Type;
 using mlir::Value;
 using mlir::ValueRange;
 
-/// Base of every mx lowering: the op's runtime attributes (defaults filled
-/// in, as the runtime's kernels see them) and a way to decline with a reason.
+/// Base of every mx lowering: `lower` gets the op's runtime attributes
+/// (defaults filled in, as the runtime's kernels see them) and may decline
+/// with a reason.
 template <class OpTy> struct MxLowering : mlir::OpRewritePattern<OpTy> {
   MxLowering(mlir::MLIRContext *ctx, std::shared_ptr<UnsupportedReasons> reasons)
       : mlir::OpRewritePattern<OpTy>(ctx), reasons(std::move(reasons)) {}
+
+  mlir::LogicalResult matchAndRewrite(OpTy op, mlir::PatternRewriter &rewriter) const final {
+    mlir::FailureOr<mxrt::Attrs> attrs = mlir::mx::getRuntimeAttrs(op);
+    if (mlir::failed(attrs))
+      return mlir::failure();
+    return lower(op, *attrs, rewriter);
+  }
+
+  /// Rewrites `op` (attributes in `attrs`), or declines.
+  virtual mlir::LogicalResult lower(OpTy op, const mxrt::Attrs &attrs,
+                                    mlir::PatternRewriter &rewriter) const = 0;
 
   /// Records why `op` stays as it is; the pass turns it into an error.
   mlir::LogicalResult unsupported(mlir::Operation *op, const llvm::Twine &why) const {

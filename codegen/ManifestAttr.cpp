@@ -11,7 +11,8 @@
 using namespace mlir;
 using namespace mxc::codegen;
 
-static const char *const kKindNames[] = {"arg", "aux", "output", "temp", "grad", "rng", "head_grad"};
+static const char *const kKindNames[] = {"arg",  "aux", "output",   "temp",
+                                         "grad", "rng", "head_grad"};
 
 const char *mxc::codegen::valueKindName(int kind) {
   return kind >= 0 && kind < int(std::size(kKindNames)) ? kKindNames[kind] : "?";
@@ -128,7 +129,8 @@ FailureOr<Manifest> mxc::codegen::manifestFromAttr(Attribute attr, std::string &
   if (auto buffers = r.get<ArrayAttr>(dict, "buffers", "the manifest"))
     for (Attribute a : buffers) {
       auto d = dyn_cast<DictionaryAttr>(a);
-      m.buffers.push_back({r.integer(d, "bytes", "a buffer"), r.integer(d, "alignment", "a buffer")});
+      m.buffers.push_back(
+          {r.integer(d, "bytes", "a buffer"), r.integer(d, "alignment", "a buffer")});
     }
   for (int e = 0; e < MXC_NUM_ENTRIES; ++e)
     if (auto kernels = r.get<ArrayAttr>(dict, entryName(e), "the manifest"))

@@ -20,8 +20,8 @@
 #include "codegen/ManifestAttr.h"
 #include "codegen/Passes.h"
 #include "mx/MxBridge.h"
-#include "mx/MxOps.h"
 #include "mx/MxGraph.h"
+#include "mx/MxOps.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -112,8 +112,7 @@ struct Outliner {
 
   int64_t byteSize(Type type) {
     auto t = cast<RankedTensorType>(type);
-    return t.getNumElements() *
-           int64_t(mxrt::dtypeSize(mlir::mx::getDType(t.getElementType())));
+    return t.getNumElements() * int64_t(mxrt::dtypeSize(mlir::mx::getDType(t.getElementType())));
   }
 
   /// A value shared by name across entries (arguments, outputs, ...).
@@ -228,8 +227,9 @@ struct Outliner {
     OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
     auto func = b.create<func::FuncOp>(op->getLoc(), symbol, FunctionType::get(ctx, args, {}));
     func->setAttr(kKernelAttr,
-                  b.getDictionaryAttr({b.getNamedAttr("op", b.getStringAttr(mlir::mx::getOpSpec(op).name.data())),
-                                       b.getNamedAttr("node", b.getStringAttr(node))}));
+                  b.getDictionaryAttr(
+                      {b.getNamedAttr("op", b.getStringAttr(mlir::mx::getOpSpec(op).name.data())),
+                       b.getNamedAttr("node", b.getStringAttr(node))}));
     unsigned nIn = op->getNumOperands(), nOut = op->getNumResults();
     for (auto [i, m] : llvm::enumerate(mutated))
       func.setArgAttr(unsigned(nIn + nOut + i), kMutatesAttr, b.getI64IntegerAttr(m));
@@ -241,7 +241,7 @@ struct Outliner {
     IRMapping map;
     for (unsigned i = 0; i < nIn; ++i) {
       auto t = b.create<bufferization::ToTensorOp>(op->getLoc(), op->getOperand(i).getType(),
-                                                  entry->getArgument(i), /*restrict=*/true);
+                                                   entry->getArgument(i), /*restrict=*/true);
       map.map(op->getOperand(i), t.getResult());
     }
     Operation *clone = b.clone(*op, map);
@@ -249,10 +249,9 @@ struct Outliner {
       if (isPlacementAttr(a.getName()))
         clone->removeAttr(a.getName());
     for (unsigned j = 0; j < nOut; ++j)
-      b.create<bufferization::MaterializeInDestinationOp>(op->getLoc(), TypeRange{},
-                                                          clone->getResult(j),
-                                                          entry->getArgument(nIn + j),
-                                                          /*restrict=*/true, /*writable=*/true);
+      b.create<bufferization::MaterializeInDestinationOp>(
+          op->getLoc(), TypeRange{}, clone->getResult(j), entry->getArgument(nIn + j),
+          /*restrict=*/true, /*writable=*/true);
     b.create<func::ReturnOp>(op->getLoc());
     return symbol;
   }
@@ -331,8 +330,8 @@ struct Outliner {
     DenseMap<Value, int32_t> resultValue;
     for (auto [i, v] : llvm::enumerate(ret->getOperands())) {
       if (resultValue.count(v))
-        return error(v.getDefiningOp(), "the same value is returned twice (outputs " +
-                                            Twine(i) + " and an earlier one)");
+        return error(v.getDefiningOp(), "the same value is returned twice (outputs " + Twine(i) +
+                                            " and an earlier one)");
       if (failed(checkType(v.getType(), v.getDefiningOp(), "output " + Twine(i))))
         return failure();
       FailureOr<int32_t> index = failure();
@@ -357,12 +356,13 @@ struct Outliner {
     if (manifest.buffers.size() < plannedSlots.size())
       manifest.buffers.resize(plannedSlots.size());
     for (size_t i = 0; i < plannedSlots.size(); ++i)
-      manifest.buffers[i] = {alignUp(std::max<int64_t>(plannedSlots[i], 1), kAlignment), kAlignment};
+      manifest.buffers[i] = {alignUp(std::max<int64_t>(plannedSlots[i], 1), kAlignment),
+                             kAlignment};
 
     for (Operation &op : func.getBody().front().without_terminator()) {
       if (!isa<mlir::mx::MxDialect>(op.getDialect()))
-        return op.emitError() << "expected only mx ops in a graph function, found '"
-                              << op.getName() << "'";
+        return op.emitError() << "expected only mx ops in a graph function, found '" << op.getName()
+                              << "'";
       for (auto [i, t] : llvm::enumerate(op.getOperandTypes()))
         if (failed(checkType(t, &op, "input " + Twine(i))))
           return failure();

@@ -44,7 +44,7 @@ enum class GemmPath { Library, Generated };
 
 /// Options of the device-specific phases.
 struct CodegenOptions {
-  int optLevel = 3;               ///< 0..3, as -O
+  int optLevel = 3; ///< 0..3, as -O
   GemmPath gemm = GemmPath::Library;
 };
 

@@ -27,7 +27,8 @@ bool parseNamed(const char *text, std::vector<std::pair<std::string, std::string
   for (llvm::StringRef p : parts) {
     auto [name, value] = p.split(':');
     if (name.trim().empty() || !p.contains(':')) {
-      lastError = std::string("mxcCompile: ") + what + ": expected name:value, got '" + p.str() + "'";
+      lastError =
+          std::string("mxcCompile: ") + what + ": expected name:value, got '" + p.str() + "'";
       return false;
     }
     out.emplace_back(name.trim().str(), value.trim().str());
@@ -76,8 +77,8 @@ int mxcCompile(const char *symbolJson, const char *shapes, const char *dtypes, c
     mxc::CompileOptions opts;
     if (target && *target)
       opts.target = target;
-    if (!parseNamed(shapes, inputs.shapes, "shapes") || !parseNamed(dtypes, inputs.dtypes, "dtypes") ||
-        !parseOptions(options, opts))
+    if (!parseNamed(shapes, inputs.shapes, "shapes") ||
+        !parseNamed(dtypes, inputs.dtypes, "dtypes") || !parseOptions(options, opts))
       return -1;
     llvm::Expected<mxc::CachedModule> module = mxc::compileCached(inputs, opts);
     if (!module)

@@ -13,10 +13,12 @@
 using namespace mxc;
 
 std::string mxc::cacheDirectory() {
-  if (std::optional<std::string> dir = llvm::sys::Process::GetEnv("MXC_CACHE_DIR"); dir && !dir->empty())
+  if (std::optional<std::string> dir = llvm::sys::Process::GetEnv("MXC_CACHE_DIR");
+      dir && !dir->empty())
     return *dir;
   llvm::SmallString<256> path;
-  if (std::optional<std::string> xdg = llvm::sys::Process::GetEnv("XDG_CACHE_HOME"); xdg && !xdg->empty())
+  if (std::optional<std::string> xdg = llvm::sys::Process::GetEnv("XDG_CACHE_HOME");
+      xdg && !xdg->empty())
     path = *xdg;
   else if (!llvm::sys::path::home_directory(path))
     path = llvm::sys::path::get_separator() == "/" ? "/tmp" : ".";
@@ -35,8 +37,8 @@ std::optional<std::string> digestOf(const std::string &path) {
   if (!buf)
     return std::nullopt;
   llvm::StringRef bytes = (*buf)->getBuffer();
-  uint64_t h = llvm::xxh3_64bits(llvm::ArrayRef<uint8_t>(
-      reinterpret_cast<const uint8_t *>(bytes.data()), bytes.size()));
+  uint64_t h = llvm::xxh3_64bits(
+      llvm::ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(bytes.data()), bytes.size()));
   return std::to_string(bytes.size()) + " " + llvm::utohexstr(h, /*LowerCase=*/true);
 }
 

@@ -126,18 +126,16 @@ const Phase kPhases[] = {
        pm.addPass(createCSEPass());
      }},
     {"bufferize", [](OpPassManager &pm, const PhaseContext &) { addBufferize(pm); }},
-    {"vector", [](OpPassManager &pm,
-                  const PhaseContext &c) { c.target.addVectorPasses(pm, c.codegen); }},
-    {"llvm-dialect", [](OpPassManager &pm, const PhaseContext &c) {
-       c.target.addLLVMDialectPasses(pm, c.codegen);
-     }},
+    {"vector",
+     [](OpPassManager &pm, const PhaseContext &c) { c.target.addVectorPasses(pm, c.codegen); }},
+    {"llvm-dialect", [](OpPassManager &pm,
+                        const PhaseContext &c) { c.target.addLLVMDialectPasses(pm, c.codegen); }},
 };
 
 /// Collects diagnostics as text ("<node>: error: ...").
 class DiagnosticCollector {
 public:
-  explicit DiagnosticCollector(MLIRContext *ctx)
-      : os(text), handler(sourceMgr, ctx, os) {}
+  explicit DiagnosticCollector(MLIRContext *ctx) : os(text), handler(sourceMgr, ctx, os) {}
   std::string take() { return std::move(text); }
   llvm::Error error(const Twine &fallback) {
     std::string t = take();
@@ -216,8 +214,8 @@ llvm::Error mxc::compileGraph(const CompileInputs &inputs, const CompileOptions 
                               EmitKind emit, const std::string &outputPath,
                               const std::string &stopAfter) {
   if (!stopAfter.empty() && !llvm::is_contained(phaseNames(), stopAfter))
-    return llvm::createStringError("unknown phase '" + stopAfter + "' (phases: " +
-                                   llvm::join(phaseNames(), ", ") + ")");
+    return llvm::createStringError("unknown phase '" + stopAfter +
+                                   "' (phases: " + llvm::join(phaseNames(), ", ") + ")");
   if (options.optLevel < 0 || options.optLevel > 3)
     return llvm::createStringError("-O" + std::to_string(options.optLevel) + ": expected 0..3");
   llvm::Expected<std::unique_ptr<codegen::Target>> target = codegen::createTarget(options.target);

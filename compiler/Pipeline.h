@@ -65,9 +65,8 @@ const std::vector<std::string> &phaseNames();
 /// stdout, for text forms). With `stopAfter` (a phase name) it stops there
 /// and writes MLIR. Diagnostics name the culprit (node, argument); they are
 /// printed to stderr as they happen and returned in the error.
-llvm::Error compileGraph(const CompileInputs &inputs, const CompileOptions &options,
-                         EmitKind emit, const std::string &outputPath,
-                         const std::string &stopAfter = "");
+llvm::Error compileGraph(const CompileInputs &inputs, const CompileOptions &options, EmitKind emit,
+                         const std::string &outputPath, const std::string &stopAfter = "");
 
 /// The compiler's version as manifests record it ("mxc 0.1.0").
 std::string compilerVersion();

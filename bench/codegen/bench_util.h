@@ -92,8 +92,6 @@ inline void header() {
               std::string(8, '-').c_str());
 }
 
-inline void loadNote() {
-  std::printf("machine load: %s", capture("uptime").c_str());
-}
+inline void loadNote() { std::printf("machine load: %s", capture("uptime").c_str()); }
 
 } // namespace bench

@@ -35,7 +35,8 @@ std::string readFile(const std::string &p) {
 int main(int argc, char **argv) {
   int repeats = argc > 1 ? std::max(1, std::atoi(argv[1])) : 5;
   std::string mxnet = bench::exists("MXC_MXNET_PYTHON", "/opt/mxnet-venv/bin/python");
-  auto dir = std::filesystem::temp_directory_path() / ("mxc-bench-compile-" + std::to_string(::getpid()));
+  auto dir =
+      std::filesystem::temp_directory_path() / ("mxc-bench-compile-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   ::setenv("MXC_CACHE_DIR", (dir / "cache").c_str(), 1);
   bench::loadNote();
@@ -51,8 +52,8 @@ int main(int argc, char **argv) {
     std::vector<double> cold, hit;
     for (int r = 0; r < repeats; ++r) {
       double t = bench::now();
-      if (llvm::Error e = mxc::compileGraph(in, {}, mxc::EmitKind::SharedLibrary,
-                                            (dir / "out.so").string())) {
+      if (llvm::Error e =
+              mxc::compileGraph(in, {}, mxc::EmitKind::SharedLibrary, (dir / "out.so").string())) {
         std::fprintf(stderr, "compile failed: %s\n", llvm::toString(std::move(e)).c_str());
         return 1;
       }

@@ -1,4 +1,5 @@
-// gemm_path.cc - bench: matrix products as a libmxrt call vs generated code, with OpenBLAS as anchor.
+// gemm_path.cc - bench: matrix products as a libmxrt call vs generated code, with OpenBLAS as
+// anchor.
 //
 // The decision behind --gemm's default (codegen/Target.h): each case is a
 // graph of one FullyConnected (the MLP's and classifier's products, weight
@@ -48,15 +49,16 @@ std::vector<double> timeBlas(int M, int N, int K, int repeats) {
 
 int main(int argc, char **argv) {
   int repeats = argc > 1 ? std::max(3, std::atoi(argv[1])) : 20;
-  auto dir = std::filesystem::temp_directory_path() / ("mxc-bench-gemm-" + std::to_string(::getpid()));
+  auto dir =
+      std::filesystem::temp_directory_path() / ("mxc-bench-gemm-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   bench::loadNote();
   std::printf("GEMM path, %d repeats; GFLOP/s are from the median\n\n", repeats);
   std::printf("| %-34s | %-24s | %-24s | %-24s | %-9s |\n", "product (M x N x K)",
-              "library ms (GFLOP/s)", "generated ms (GFLOP/s)", "OpenBLAS ms (GFLOP/s)",
-              "lib/gen");
+              "library ms (GFLOP/s)", "generated ms (GFLOP/s)", "OpenBLAS ms (GFLOP/s)", "lib/gen");
   std::printf("|%s|%s|%s|%s|%s|\n", std::string(36, '-').c_str(), std::string(26, '-').c_str(),
-              std::string(26, '-').c_str(), std::string(26, '-').c_str(), std::string(11, '-').c_str());
+              std::string(26, '-').c_str(), std::string(26, '-').c_str(),
+              std::string(11, '-').c_str());
   struct Case {
     const char *name;
     bool conv;
@@ -82,8 +84,10 @@ int main(int argc, char **argv) {
       in.shapes = {{"x", std::to_string(c.M) + "," + std::to_string(c.K)}};
     mxc::CompileOptions lib, gen;
     gen.gemm = mxc::codegen::GemmPath::Generated;
-    bench::Stats l = bench::stats(bench::timeForward(bench::compileModule(in, lib, dir, "lib"), repeats));
-    bench::Stats g = bench::stats(bench::timeForward(bench::compileModule(in, gen, dir, "gen"), repeats));
+    bench::Stats l =
+        bench::stats(bench::timeForward(bench::compileModule(in, lib, dir, "lib"), repeats));
+    bench::Stats g =
+        bench::stats(bench::timeForward(bench::compileModule(in, gen, dir, "gen"), repeats));
     bench::Stats b = bench::stats(timeBlas(c.M, c.N, c.K, repeats));
     double flop = 2.0 * c.M * c.N * c.K;
     auto cell = [&](const bench::Stats &s) {

@@ -16,7 +16,8 @@ int main(int argc, char **argv) {
   int repeats = argc > 1 ? std::max(3, std::atoi(argv[1])) : 20;
   std::string mxnet = bench::exists("MXC_MXNET_PYTHON", "/opt/mxnet-venv/bin/python");
   std::string torch = bench::exists("MXC_TORCH_PYTHON", "/opt/bench-venv/bin/python");
-  auto dir = std::filesystem::temp_directory_path() / ("mxc-bench-latency-" + std::to_string(::getpid()));
+  auto dir =
+      std::filesystem::temp_directory_path() / ("mxc-bench-latency-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   bench::loadNote();
   std::printf("inference latency, %d repeats, %d engine CPU workers\n\n", repeats,
@@ -25,8 +26,9 @@ int main(int argc, char **argv) {
   struct Case {
     const char *name, *file, *shape, *torchModel;
   };
-  for (Case c : {Case{"MLP batch 1", "mlp", "1,784", "mlp"}, Case{"MLP batch 64", "mlp", "64,784", "mlp"},
-                 Case{"ResNet-18 batch 1", "resnet18_v1", "1,3,224,224", "resnet18"}}) {
+  for (Case c :
+       {Case{"MLP batch 1", "mlp", "1,784", "mlp"}, Case{"MLP batch 64", "mlp", "64,784", "mlp"},
+        Case{"ResNet-18 batch 1", "resnet18_v1", "1,3,224,224", "resnet18"}}) {
     std::string symbol = std::string(MXC_SOURCE_DIR "/test/data/models/") + c.file + "-symbol.json";
     std::ifstream f(symbol);
     std::stringstream s;
@@ -39,8 +41,8 @@ int main(int argc, char **argv) {
     std::string n = std::to_string(repeats);
     bench::Stats mx, pt;
     if (!mxnet.empty())
-      mx = bench::stats(bench::anchor(mxnet, std::string("mxnet-forward ") + symbol + " data=" +
-                                                 c.shape + " " + n));
+      mx = bench::stats(bench::anchor(mxnet, std::string("mxnet-forward ") + symbol +
+                                                 " data=" + c.shape + " " + n));
     if (!torch.empty())
       pt = bench::stats(bench::anchor(torch, std::string("torch-forward ") + c.torchModel + " " +
                                                  c.shape + " " + n));

@@ -9,8 +9,8 @@
 // approximation or intrinsic becomes libm calls.
 //
 //===----------------------------------------------------------------------===//
-#include "codegen/Passes.h"
 #include "codegen/cpu/CpuTarget.h"
+#include "codegen/Passes.h"
 
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"

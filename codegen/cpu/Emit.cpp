@@ -60,8 +60,7 @@ std::unique_ptr<llvm::TargetMachine> makeMachine(const cpu::CpuMachine &m, int o
                                 : optLevel == 2 ? llvm::CodeGenOptLevel::Default
                                                 : llvm::CodeGenOptLevel::Aggressive;
   return std::unique_ptr<llvm::TargetMachine>(target->createTargetMachine(
-      m.triple, m.cpu, m.features, llvm::TargetOptions(), llvm::Reloc::PIC_, std::nullopt,
-      level));
+      m.triple, m.cpu, m.features, llvm::TargetOptions(), llvm::Reloc::PIC_, std::nullopt, level));
 }
 
 /// Builds the constant data of module_abi.h's structures.
@@ -71,11 +70,11 @@ public:
     ptr = llvm::PointerType::get(ctx, 0);
     i32 = llvm::Type::getInt32Ty(ctx);
     i64 = llvm::Type::getInt64Ty(ctx);
-    valueTy = llvm::StructType::create(ctx, {ptr, i32, i32, i32, i32, ptr, i64, i32, i32},
-                                       "mxc_value");
+    valueTy =
+        llvm::StructType::create(ctx, {ptr, i32, i32, i32, i32, ptr, i64, i32, i32}, "mxc_value");
     bufferTy = llvm::StructType::create(ctx, {i64, i64}, "mxc_buffer");
-    kernelTy = llvm::StructType::create(ctx, {ptr, ptr, ptr, ptr, ptr, i32, i32, i32, i32},
-                                        "mxc_kernel");
+    kernelTy =
+        llvm::StructType::create(ctx, {ptr, ptr, ptr, ptr, ptr, i32, i32, i32, i32}, "mxc_kernel");
     entryTy = llvm::StructType::create(ctx, {ptr, ptr, i32, i32}, "mxc_entry");
     manifestTy = llvm::StructType::create(
         ctx, {i32, i32, ptr, ptr, ptr, ptr, ptr, ptr, i32, i32, i64}, "mxc_manifest");
@@ -140,9 +139,9 @@ public:
     std::vector<Constant *> values, buffers, entries;
     for (const ManifestValue &v : m.values)
       values.push_back(llvm::ConstantStruct::get(
-          valueTy, {str(v.name), i32c(v.kind), i32c(v.dtype), i32c(int64_t(v.shape.size())),
-                    i32c(v.buffer), array<int64_t>(i64, v.shape), i64c(v.offset), i32c(v.gradOf),
-                    i32c(0)}));
+          valueTy,
+          {str(v.name), i32c(v.kind), i32c(v.dtype), i32c(int64_t(v.shape.size())), i32c(v.buffer),
+           array<int64_t>(i64, v.shape), i64c(v.offset), i32c(v.gradOf), i32c(0)}));
     for (const ManifestBuffer &b : m.buffers)
       buffers.push_back(llvm::ConstantStruct::get(bufferTy, {i64c(b.bytes), i64c(b.alignment)}));
     for (int e = 0; e < MXC_NUM_ENTRIES; ++e) {
@@ -164,9 +163,9 @@ public:
          i32c(int64_t(m.buffers.size())), i32c(MXC_NUM_ENTRIES),
          ConstantInt::get(i64, m.checksum())});
     Constant *data = global(manifest, ".mxc.manifest");
-    auto *fn = llvm::Function::Create(llvm::FunctionType::get(ptr, false),
-                                      llvm::GlobalValue::ExternalLinkage,
-                                      MXC_MODULE_MANIFEST_SYMBOL, mod);
+    auto *fn =
+        llvm::Function::Create(llvm::FunctionType::get(ptr, false),
+                               llvm::GlobalValue::ExternalLinkage, MXC_MODULE_MANIFEST_SYMBOL, mod);
     fn->setVisibility(llvm::GlobalValue::DefaultVisibility);
     llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx, "entry", fn));
     b.CreateRet(data);
@@ -185,9 +184,9 @@ private:
 llvm::Function *makeWrapper(llvm::Module &mod, llvm::Function *kernel) {
   llvm::LLVMContext &ctx = mod.getContext();
   llvm::Type *ptr = llvm::PointerType::get(ctx, 0);
-  auto *w = llvm::Function::Create(llvm::FunctionType::get(llvm::Type::getVoidTy(ctx), {ptr}, false),
-                                   llvm::GlobalValue::ExternalLinkage,
-                                   "mxc_k_" + kernel->getName(), mod);
+  auto *w =
+      llvm::Function::Create(llvm::FunctionType::get(llvm::Type::getVoidTy(ctx), {ptr}, false),
+                             llvm::GlobalValue::ExternalLinkage, "mxc_k_" + kernel->getName(), mod);
   llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx, "entry", w));
   std::vector<llvm::Value *> args;
   for (unsigned i = 0; i < kernel->arg_size(); ++i) {
@@ -262,9 +261,10 @@ llvm::Expected<cpu::CpuMachine> cpu::resolveCpu(llvm::StringRef spec) {
     return llvm::createStringError("target cpu:" + spec + ": " + error);
   const llvm::MCSubtargetInfo *sti = tm->getMCSubtargetInfo();
   if (!sti->isCPUStringValid(m.cpu))
-    return llvm::createStringError("target cpu:" + spec + ": unknown CPU '" + m.cpu +
-                                   "' (try x86-64, x86-64-v2, x86-64-v3, x86-64-v4, skylake-avx512, "
-                                   "znver4, or host)");
+    return llvm::createStringError(
+        "target cpu:" + spec + ": unknown CPU '" + m.cpu +
+        "' (try x86-64, x86-64-v2, x86-64-v3, x86-64-v4, skylake-avx512, "
+        "znver4, or host)");
   m.vectorBits = sti->checkFeatures("+avx512f") ? 512 : sti->checkFeatures("+avx") ? 256 : 128;
   return m;
 }

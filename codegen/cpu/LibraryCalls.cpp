@@ -86,8 +86,7 @@ LogicalResult rewriteProduct(linalg::LinalgOp op, bool transA, bool transB, bool
   Value A = op.getDpsInputOperand(0)->get(), B = op.getDpsInputOperand(1)->get();
   Value C = op.getDpsInitOperand(0)->get();
   auto ct = dyn_cast<MemRefType>(C.getType());
-  if (!ct || !isa<MemRefType>(A.getType()) || !isa<MemRefType>(B.getType()) ||
-      !ct.hasStaticShape())
+  if (!ct || !isa<MemRefType>(A.getType()) || !isa<MemRefType>(B.getType()) || !ct.hasStaticShape())
     return failure();
   Type elem = ct.getElementType();
   int32_t dtype;

@@ -63,7 +63,7 @@ llvm::Error cpu::linkShared(llvm::StringRef objectPath, llvm::StringRef outputPa
     output = (*buf)->getBuffer().str();
   llvm::sys::fs::remove(log);
   if (rc != 0)
-    return llvm::createStringError("linking '" + outputPath + "' failed (" +
-                                   llvm::join(argv, " ") + "): " + message + "\n" + output);
+    return llvm::createStringError("linking '" + outputPath + "' failed (" + llvm::join(argv, " ") +
+                                   "): " + message + "\n" + output);
   return llvm::Error::success();
 }

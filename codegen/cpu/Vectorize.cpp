@@ -89,9 +89,8 @@ struct VectorizePass : mxc::codegen::impl::MxcCpuVectorizeBase<VectorizePass> {
     if (!script)
       return signalPassFailure();
     Operation *entry = transform::detail::findTransformEntryPoint(module, *script);
-    if (!entry ||
-        failed(transform::applyTransformNamedSequence(module, entry, *script,
-                                                      transform::TransformOptions())))
+    if (!entry || failed(transform::applyTransformNamedSequence(module, entry, *script,
+                                                                transform::TransformOptions())))
       return signalPassFailure();
   }
 };

@@ -36,8 +36,8 @@ Executor &execOf(mxrtExecutorHandle h, const char *fn) {
   return *h->exec;
 }
 
-std::vector<NDArray> arrays(const mxrtNDArrayHandle *hs, uint32_t n, bool allowNull,
-                            const char *fn, const char *what) {
+std::vector<NDArray> arrays(const mxrtNDArrayHandle *hs, uint32_t n, bool allowNull, const char *fn,
+                            const char *what) {
   MXRT_CHECK(hs || n == 0, fn, ": ", what, " is null but its count is ", n);
   std::vector<NDArray> out;
   for (uint32_t i = 0; i < n; ++i)
@@ -112,7 +112,8 @@ int mxrtModuleBind(mxrtModuleHandle module, int dev_type, int dev_id, uint32_t n
   Context ctx = contextOf(dev_type, dev_id, fn);
   auto h = std::make_unique<mxrtExecutor>();
   h->exec = std::make_unique<Executor>(
-      m.module, ctx, arrays(args, num_args, false, fn, "args"), arrays(aux, num_aux, false, fn, "aux"),
+      m.module, ctx, arrays(args, num_args, false, fn, "args"),
+      arrays(aux, num_aux, false, fn, "aux"),
       arg_grads ? arrays(arg_grads, num_args, true, fn, "arg_grads") : std::vector<NDArray>{});
   *out = h.release();
   MXRT_API_END();

@@ -62,12 +62,15 @@ std::vector<NDArray> bindKind(const Module &m, int kind, std::vector<NDArray> gi
     return given;
   }
   if (given.size() != values.size())
-    fail("bind: expected ", values.size(), " ", what, "s (", [&] {
-      std::string s;
-      for (const std::string &n : m.names(kind))
-        s += (s.empty() ? "" : ", ") + n;
-      return s;
-    }(), "), got ", given.size());
+    fail(
+        "bind: expected ", values.size(), " ", what, "s (",
+        [&] {
+          std::string s;
+          for (const std::string &n : m.names(kind))
+            s += (s.empty() ? "" : ", ") + n;
+          return s;
+        }(),
+        "), got ", given.size());
   for (size_t i = 0; i < values.size(); ++i)
     checkBound(m, values[i], given[i], what, ctx);
   return given;
@@ -99,7 +102,8 @@ Executor::Executor(std::shared_ptr<const Module> module, Context ctx, std::vecto
   std::vector<NDArray> storage(man.num_values);
   for (size_t i = 0; i < argValues.size(); ++i)
     storage[argValues[i]] = args_[i];
-  for (auto [kind, arrays] : {std::pair{MXC_VALUE_AUX, &aux_}, {MXC_VALUE_OUTPUT, &outputs_},
+  for (auto [kind, arrays] : {std::pair{MXC_VALUE_AUX, &aux_},
+                              {MXC_VALUE_OUTPUT, &outputs_},
                               {MXC_VALUE_HEAD_GRAD, &headGrads_}}) {
     std::vector<int> vs = m.valuesOfKind(kind);
     for (size_t i = 0; i < vs.size(); ++i)

@@ -85,7 +85,8 @@ std::shared_ptr<const Module> Module::load(const std::string &path) {
     const char *err = ::dlerror();
     fail("cannot load module '", path, "': ", err ? err : "dlopen failed");
   }
-  auto fn = reinterpret_cast<mxc_module_manifest_fn>(::dlsym(m->handle_, MXC_MODULE_MANIFEST_SYMBOL));
+  auto fn =
+      reinterpret_cast<mxc_module_manifest_fn>(::dlsym(m->handle_, MXC_MODULE_MANIFEST_SYMBOL));
   if (!fn)
     fail("'", path, "' is not an mxc module (it exports no ", MXC_MODULE_MANIFEST_SYMBOL, ")");
   m->manifest_ = fn();
@@ -134,8 +135,8 @@ std::string Module::describe() const {
      << "compiler: " << m.compiler_version << " (module ABI " << m.abi_version << ")\n"
      << "target:   " << m.target << "\n"
      << "key:      " << m.graph_hash << "\n";
-  for (int kind : {MXC_VALUE_ARG, MXC_VALUE_AUX, MXC_VALUE_OUTPUT, MXC_VALUE_GRAD,
-                   MXC_VALUE_HEAD_GRAD}) {
+  for (int kind :
+       {MXC_VALUE_ARG, MXC_VALUE_AUX, MXC_VALUE_OUTPUT, MXC_VALUE_GRAD, MXC_VALUE_HEAD_GRAD}) {
     std::vector<int> vs = valuesOfKind(kind);
     if (vs.empty())
       continue;

@@ -37,7 +37,8 @@ TEST_F(CacheTest, SecondCompileIsAHit) {
   EXPECT_EQ(std::filesystem::path(first->path).parent_path(), dir);
   auto t0 = std::chrono::steady_clock::now();
   llvm::Expected<mxc::CachedModule> second = mxc::compileCached(inputs, {});
-  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   ASSERT_TRUE(bool(second)) << llvm::toString(second.takeError());
   EXPECT_TRUE(second->hit);
   EXPECT_EQ(second->path, first->path);

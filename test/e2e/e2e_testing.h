@@ -47,9 +47,9 @@ inline std::string singleOpJson(const std::string &op, const std::vector<std::st
 
 /// A fresh directory under the system's temporary directory.
 inline std::filesystem::path tempDir(const std::string &tag) {
-  auto base = std::filesystem::temp_directory_path() /
-              ("mxc-" + tag + "-" + std::to_string(::getpid()) + "-" +
-               std::to_string(std::random_device{}()));
+  auto base =
+      std::filesystem::temp_directory_path() / ("mxc-" + tag + "-" + std::to_string(::getpid()) +
+                                                "-" + std::to_string(std::random_device{}()));
   std::filesystem::create_directories(base);
   return base;
 }

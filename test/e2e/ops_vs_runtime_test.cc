@@ -21,10 +21,10 @@ namespace {
 
 struct OpCase {
   std::string op;
-  int inputs;                              ///< same-shape inputs (x0, x1, ...)
+  int inputs; ///< same-shape inputs (x0, x1, ...)
   std::map<std::string, std::string> attrs;
-  double lo = -2, hi = 2;                  ///< input range
-  std::vector<TShape> shapes = {};         ///< explicit input shapes, else random
+  double lo = -2, hi = 2;          ///< input range
+  std::vector<TShape> shapes = {}; ///< explicit input shapes, else random
 };
 
 std::string caseName(const ::testing::TestParamInfo<OpCase> &info) {
@@ -39,27 +39,27 @@ std::string caseName(const ::testing::TestParamInfo<OpCase> &info) {
 
 std::vector<OpCase> cases() {
   std::vector<OpCase> c;
-  for (const char *op : {"abs", "sign", "floor", "ceil", "round", "trunc", "square", "exp",
-                         "expm1", "sin", "cos", "arctan", "sinh", "cosh", "tanh", "arcsinh",
-                         "sigmoid", "relu", "softsign", "erf", "negative", "degrees", "radians",
-                         "logical_not", "_copy"})
+  for (const char *op :
+       {"abs",     "sign",    "floor",       "ceil", "round",    "trunc", "square",
+        "exp",     "expm1",   "sin",         "cos",  "arctan",   "sinh",  "cosh",
+        "tanh",    "arcsinh", "sigmoid",     "relu", "softsign", "erf",   "negative",
+        "degrees", "radians", "logical_not", "_copy"})
     c.push_back({op, 1, {}});
-  for (const char *op : {"sqrt", "rsqrt", "cbrt", "rcbrt", "log", "log10", "log2", "log1p",
-                         "reciprocal"})
+  for (const char *op :
+       {"sqrt", "rsqrt", "cbrt", "rcbrt", "log", "log10", "log2", "log1p", "reciprocal"})
     c.push_back({op, 1, {}, 0.1, 3});
   for (const char *act : {"relu", "sigmoid", "tanh", "softrelu", "softsign"})
     c.push_back({"Activation", 1, {{"act_type", act}}});
-  for (const char *op : {"elemwise_add", "elemwise_sub", "elemwise_mul", "_maximum",
-                         "_minimum", "_hypot", "_equal", "_not_equal", "_greater",
-                         "_greater_equal", "_lesser", "_lesser_equal", "_logical_and",
-                         "_logical_or", "_logical_xor"})
+  for (const char *op : {"elemwise_add", "elemwise_sub", "elemwise_mul", "_maximum", "_minimum",
+                         "_hypot", "_equal", "_not_equal", "_greater", "_greater_equal", "_lesser",
+                         "_lesser_equal", "_logical_and", "_logical_or", "_logical_xor"})
     c.push_back({op, 2, {}});
   for (const char *op : {"elemwise_div", "_mod", "_power"})
     c.push_back({op, 2, {}, 0.2, 3});
-  for (const char *op : {"_plus_scalar", "_minus_scalar", "_rminus_scalar", "_mul_scalar",
-                         "_div_scalar", "_mod_scalar", "_maximum_scalar", "_minimum_scalar",
-                         "_hypot_scalar", "_equal_scalar", "_greater_scalar",
-                         "_lesser_equal_scalar"})
+  for (const char *op :
+       {"_plus_scalar", "_minus_scalar", "_rminus_scalar", "_mul_scalar", "_div_scalar",
+        "_mod_scalar", "_maximum_scalar", "_minimum_scalar", "_hypot_scalar", "_equal_scalar",
+        "_greater_scalar", "_lesser_equal_scalar"})
     c.push_back({op, 1, {{"scalar", "1.25"}}});
   c.push_back({"_rdiv_scalar", 1, {{"scalar", "1.5"}}, 0.2, 3});
   c.push_back({"_power_scalar", 1, {{"scalar", "2.5"}}, 0.2, 3});
@@ -70,21 +70,40 @@ std::vector<OpCase> cases() {
   c.push_back({"broadcast_mul", 2, {}, -2, 2, {TShape{2, 1, 4}, TShape{1, 3, 4}}});
   c.push_back({"broadcast_maximum", 2, {}, -2, 2, {TShape{4, 6}, TShape{1, 6}}});
   c.push_back({"broadcast_greater", 2, {}, -2, 2, {TShape{2, 3}, TShape{2, 1}}});
-  c.push_back({"FullyConnected", 3, {{"num_hidden", "7"}}, -1, 1,
+  c.push_back({"FullyConnected",
+               3,
+               {{"num_hidden", "7"}},
+               -1,
+               1,
                {TShape{5, 3, 4}, TShape{7, 12}, TShape{7}}});
-  c.push_back({"FullyConnected", 2, {{"num_hidden", "6"}, {"no_bias", "True"}, {"flatten", "False"}},
-               -1, 1, {TShape{2, 3, 8}, TShape{6, 8}}});
+  c.push_back({"FullyConnected",
+               2,
+               {{"num_hidden", "6"}, {"no_bias", "True"}, {"flatten", "False"}},
+               -1,
+               1,
+               {TShape{2, 3, 8}, TShape{6, 8}}});
   c.push_back({"dot", 2, {}, -1, 1, {TShape{9, 17}, TShape{17, 5}}});
   c.push_back({"dot", 2, {{"transpose_b", "True"}}, -1, 1, {TShape{4, 6}, TShape{3, 6}}});
   c.push_back({"batch_dot", 2, {}, -1, 1, {TShape{3, 4, 5}, TShape{3, 5, 2}}});
   c.push_back({"transpose", 1, {{"axes", "(2, 0, 1)"}}, -1, 1, {TShape{3, 4, 5}}});
   c.push_back({"SwapAxis", 1, {{"dim1", "0"}, {"dim2", "1"}}, -1, 1, {TShape{3, 4, 2}}});
-  c.push_back({"Concat", 2, {{"num_args", "2"}, {"dim", "1"}}, -1, 1, {TShape{2, 3}, TShape{2, 5}}});
-  c.push_back({"stack", 2, {{"num_args", "2"}, {"axis", "0"}}, -1, 1, {TShape{4, 3}, TShape{4, 3}}});
-  c.push_back({"slice", 1, {{"begin", "(1, 0)"}, {"end", "(3, 7)"}, {"step", "(1, 2)"}}, -1, 1,
+  c.push_back(
+      {"Concat", 2, {{"num_args", "2"}, {"dim", "1"}}, -1, 1, {TShape{2, 3}, TShape{2, 5}}});
+  c.push_back(
+      {"stack", 2, {{"num_args", "2"}, {"axis", "0"}}, -1, 1, {TShape{4, 3}, TShape{4, 3}}});
+  c.push_back({"slice",
+               1,
+               {{"begin", "(1, 0)"}, {"end", "(3, 7)"}, {"step", "(1, 2)"}},
+               -1,
+               1,
                {TShape{4, 7}}});
-  c.push_back({"slice_axis", 1, {{"axis", "0"}, {"begin", "1"}, {"end", "3"}}, -1, 1, {TShape{5, 2}}});
-  c.push_back({"Pad", 1, {{"mode", "constant"}, {"pad_width", "(0, 0, 0, 0, 1, 1, 2, 0)"}}, -1, 1,
+  c.push_back(
+      {"slice_axis", 1, {{"axis", "0"}, {"begin", "1"}, {"end", "3"}}, -1, 1, {TShape{5, 2}}});
+  c.push_back({"Pad",
+               1,
+               {{"mode", "constant"}, {"pad_width", "(0, 0, 0, 0, 1, 1, 2, 0)"}},
+               -1,
+               1,
                {TShape{1, 2, 3, 3}}});
   for (const char *op : {"sum", "mean", "max", "min", "prod"})
     c.push_back({op, 1, {{"axis", "(1,)"}}, 0.5, 1.5, {TShape{3, 4, 5}}});

@@ -11,6 +11,9 @@ MODELS = [
     ("mlp", {"data": (2, 784)}),
     ("lenet", {"data": (2, 1, 28, 28)}),
     ("resnet18_v1", {"data": (1, 3, 224, 224)}),
+    pytest.param("lstm", {"data": (2, 10), "softmax_label": (2, 10)}, marks=pytest.mark.xfail(
+        reason="the runtime's _zeros shape function keeps MXNet's legacy 0 (unknown) extent as 0, "
+               "so the LSTM's begin state is inferred as (0, 512)")),
 ]
 # Larger graphs, in the `e2e-large` run only (MXC_E2E_LARGE=1).
 LARGE = [
@@ -25,7 +28,8 @@ def models():
     return MODELS + (LARGE if os.environ.get("MXC_E2E_LARGE") == "1" else [])
 
 
-@pytest.mark.parametrize("name,shapes", models(), ids=[m[0] for m in models()])
+@pytest.mark.parametrize("name,shapes", models(),
+                         ids=[m.values[0] if hasattr(m, "values") else m[0] for m in models()])
 def test_model(name, shapes, cache_dir, tmp_path):
     if not have_mxnet():
         pytest.skip("MXNet 1.9.1 not available")

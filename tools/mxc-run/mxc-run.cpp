@@ -35,7 +35,8 @@ void usage() {
 }
 
 bool endsWith(const std::string &s, const std::string &suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 NDArray loadInput(const std::string &file) {
@@ -166,8 +167,8 @@ int run(int argc, char **argv) {
     exec.forward(train);
     for (const NDArray &o : exec.outputs())
       o.waitToRead();
-    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
-                     .count());
+    ms.push_back(
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
   }
   if (repeat > 1) {
     std::vector<double> sorted = ms;

@@ -18,26 +18,39 @@ namespace mxrt::npy {
 
 inline const char *descrOf(DType t) {
   switch (t) {
-  case DType::Float32: return "<f4";
-  case DType::Float64: return "<f8";
-  case DType::Float16: return "<f2";
-  case DType::UInt8: return "|u1";
-  case DType::Int8: return "|i1";
-  case DType::Int32: return "<i4";
-  case DType::Int64: return "<i8";
-  case DType::Bool: return "|b1";
-  case DType::Int16: return "<i2";
-  case DType::UInt16: return "<u2";
-  case DType::UInt32: return "<u4";
-  case DType::UInt64: return "<u8";
-  default: fail("npy: dtype ", dtypeName(t), " has no NumPy descr");
+  case DType::Float32:
+    return "<f4";
+  case DType::Float64:
+    return "<f8";
+  case DType::Float16:
+    return "<f2";
+  case DType::UInt8:
+    return "|u1";
+  case DType::Int8:
+    return "|i1";
+  case DType::Int32:
+    return "<i4";
+  case DType::Int64:
+    return "<i8";
+  case DType::Bool:
+    return "|b1";
+  case DType::Int16:
+    return "<i2";
+  case DType::UInt16:
+    return "<u2";
+  case DType::UInt32:
+    return "<u4";
+  case DType::UInt64:
+    return "<u8";
+  default:
+    fail("npy: dtype ", dtypeName(t), " has no NumPy descr");
   }
 }
 
 inline DType dtypeOfDescr(const std::string &d, const std::string &file) {
-  for (DType t : {DType::Float32, DType::Float64, DType::Float16, DType::UInt8, DType::Int8,
-                  DType::Int32, DType::Int64, DType::Bool, DType::Int16, DType::UInt16,
-                  DType::UInt32, DType::UInt64}) {
+  for (DType t :
+       {DType::Float32, DType::Float64, DType::Float16, DType::UInt8, DType::Int8, DType::Int32,
+        DType::Int64, DType::Bool, DType::Int16, DType::UInt16, DType::UInt32, DType::UInt64}) {
     std::string mine = descrOf(t);
     if (d == mine || (d.size() == 3 && d[0] == '=' && d.substr(1) == mine.substr(1)) ||
         (d.size() == 3 && mine[0] == '|' && d.substr(1) == mine.substr(1)))
@@ -47,7 +60,8 @@ inline DType dtypeOfDescr(const std::string &d, const std::string &file) {
 }
 
 /// The value of `key` in the header dict ("'descr': '<f4', ...").
-inline std::string headerField(const std::string &h, const std::string &key, const std::string &file) {
+inline std::string headerField(const std::string &h, const std::string &key,
+                               const std::string &file) {
   size_t k = h.find("'" + key + "'");
   if (k == std::string::npos)
     fail("'", file, "': .npy header has no '", key, "'");

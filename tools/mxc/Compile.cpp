@@ -36,17 +36,21 @@ static cl::opt<std::string> target("target",
                                    cl::init("cpu"), cl::sub(compileCommand));
 static cl::opt<bool> train("train", cl::desc("Also compile the training entry points"),
                            cl::sub(compileCommand));
-static cl::opt<unsigned> optLevel("O", cl::desc("Optimization level 0..3 (default 3)"),
-                                  cl::Prefix, cl::init(3), cl::sub(compileCommand));
-static cl::opt<std::string> gemm("gemm", cl::desc("Matrix products: library (default) or generated"),
+static cl::opt<unsigned> optLevel("O", cl::desc("Optimization level 0..3 (default 3)"), cl::Prefix,
+                                  cl::init(3), cl::sub(compileCommand));
+static cl::opt<std::string> gemm("gemm",
+                                 cl::desc("Matrix products: library (default) or generated"),
                                  cl::init("library"), cl::sub(compileCommand));
-static cl::opt<std::string> emit("emit", cl::desc("What to write: so (default), obj, asm, llvm, mlir"),
+static cl::opt<std::string> emit("emit",
+                                 cl::desc("What to write: so (default), obj, asm, llvm, mlir"),
                                  cl::init("so"), cl::sub(compileCommand));
-static cl::opt<std::string> compileTo(
-    "compile-to", cl::desc("Stop after this phase and write MLIR (import, infer, graph, outline, "
-                           "linalg, bufferize, vector, llvm-dialect)"),
-    cl::sub(compileCommand));
-static cl::opt<bool> printIRAfterAll("print-ir-after-all", cl::desc("Print the IR after every pass"),
+static cl::opt<std::string>
+    compileTo("compile-to",
+              cl::desc("Stop after this phase and write MLIR (import, infer, graph, outline, "
+                       "linalg, bufferize, vector, llvm-dialect)"),
+              cl::sub(compileCommand));
+static cl::opt<bool> printIRAfterAll("print-ir-after-all",
+                                     cl::desc("Print the IR after every pass"),
                                      cl::sub(compileCommand));
 static cl::opt<bool> timePasses("time-passes", cl::desc("Time every phase and pass"),
                                 cl::sub(compileCommand));

@@ -81,30 +81,30 @@ typedef struct mxc_buffer {
 typedef void (*mxc_kernel_fn)(void *const *args);
 
 typedef struct mxc_kernel {
-  const char *name;      /**< the graph node ("fc1"), or a pass's name for it */
-  const char *op;        /**< the MXNet operator ("FullyConnected") */
+  const char *name; /**< the graph node ("fc1"), or a pass's name for it */
+  const char *op;   /**< the MXNet operator ("FullyConnected") */
   mxc_kernel_fn fn;
-  const int32_t *args;   /**< value indices; the pointers fn receives, in order */
-  const int32_t *deps;   /**< kernels of the same entry this one must follow */
+  const int32_t *args; /**< value indices; the pointers fn receives, in order */
+  const int32_t *deps; /**< kernels of the same entry this one must follow */
   int32_t num_args;
-  int32_t num_reads;     /**< args[0, num_reads) are read, the rest written */
+  int32_t num_reads; /**< args[0, num_reads) are read, the rest written */
   int32_t num_deps;
-  int32_t flags;         /**< mxc_kernel_flags */
+  int32_t flags; /**< mxc_kernel_flags */
 } mxc_kernel;
 
 typedef struct mxc_entry {
-  const char *name;      /**< "forward_infer", "forward_train", "backward" */
+  const char *name;          /**< "forward_infer", "forward_train", "backward" */
   const mxc_kernel *kernels; /**< in a valid execution order */
   int32_t num_kernels;
   int32_t reserved;
 } mxc_entry;
 
 typedef struct mxc_manifest {
-  uint32_t abi_version;  /**< MXC_MODULE_ABI_VERSION of the compiler */
+  uint32_t abi_version; /**< MXC_MODULE_ABI_VERSION of the compiler */
   uint32_t num_values;
   const char *compiler_version;
-  const char *target;    /**< "cpu:znver4", "cpu:x86-64-v3", ... */
-  const char *graph_hash;/**< the cache key the module was built for */
+  const char *target;     /**< "cpu:znver4", "cpu:x86-64-v3", ... */
+  const char *graph_hash; /**< the cache key the module was built for */
   const mxc_value *values;
   const mxc_buffer *buffers;
   const mxc_entry *entries; /**< MXC_NUM_ENTRIES of them */
