@@ -112,6 +112,9 @@ private:
   void fixParsing(size_t i);
   LogicalResult parseAttrs(size_t i);
   void addMissingInputs(size_t i);
+  /// Upgrade 0.9.3 -> 0.9.4: re-run MXNet's FSetInputVarAttrOnCompose on the
+  /// node's variable inputs (BatchNorm's moving statistics get `__init__`).
+  void setInputVarInits(size_t i);
 
   StringRef text;
   MLIRContext *ctx;
@@ -349,6 +352,19 @@ LogicalResult Reader::parseAttrs(size_t i) {
   }
 }
 
+void Reader::setInputVarInits(size_t i) {
+  JsonNode &node = graph.nodes[i];
+  if (!node.parsed || node.spec->inputInit.empty())
+    return;
+  std::vector<std::string> names = mxrt::listInputNames(*node.parsed);
+  for (size_t k = 0; k < node.inputs.size() && k < names.size(); ++k) {
+    JsonNode &input = graph.nodes[node.inputs[k].node];
+    std::string init = node.spec->inputInitAttr(names[k]);
+    if (input.isVariable() && !init.empty() && !input.attrs.count("__init__"))
+      input.attrs["__init__"] = init;
+  }
+}
+
 void Reader::addMissingInputs(size_t i) {
   if (!graph.nodes[i].parsed)
     return;
@@ -442,6 +458,9 @@ FailureOr<JsonGraph> Reader::read() {
   if (graph.version < 900)
     for (size_t i = 0; i < count; ++i)
       addMissingInputs(i);
+  if (graph.version < 904)
+    for (size_t i = 0; i < count; ++i)
+      setInputVarInits(i);
   if (graph.version < 905)
     for (size_t i = 0; i < count; ++i) {
       JsonNode &n = graph.nodes[i];

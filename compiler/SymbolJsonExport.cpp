@@ -170,6 +170,11 @@ LogicalResult Exporter::describeOp(ExportNode &node) {
   }
   for (Value v : op->getOperands())
     node.inputs.push_back(entryOf(v));
+  // node_row_ptr counts what MXNet registers, hidden outputs included.
+  FailureOr<mxrt::Attrs> attrs = mlir::mx::getRuntimeAttrs(op);
+  if (failed(attrs))
+    return failure();
+  node.numOutputs = unsigned(mxrt::numJsonOutputs(*attrs));
   return success();
 }
 

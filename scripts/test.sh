@@ -18,10 +18,10 @@ scripts/build.sh
 stage "tests"
 ctest --preset default
 
-stage "runtime under ASan+UBSan"
+stage "runtime under ASan+UBSan, and the NDArray loader fuzzer for 60 s"
 [[ -f build-asan/CMakeCache.txt ]] || cmake --preset asan >/dev/null
-cmake --build --preset asan --target mxrt_tests
-ASAN_OPTIONS=detect_leaks=1 MXC_ENGINE_STRESS_OPS=20000 ctest --preset asan -L runtime
+cmake --build --preset asan --target mxrt_tests ndarray_load_fuzzer
+ASAN_OPTIONS=detect_leaks=1 MXC_ENGINE_STRESS_OPS=20000 ctest --preset asan -L "runtime|fuzz"
 
 stage "engine under TSan"
 [[ -f build-tsan/CMakeCache.txt ]] || cmake --preset tsan >/dev/null

@@ -89,7 +89,8 @@ def read_ops(records):
               "inputs": [], "attrs": [], "numArgsAttr": rec["mxNumArgsAttr"],
               "outputNames": rec["mxOutputNames"], "numOutputsAttr": rec["mxNumOutputsAttr"],
               "numOutputsExpr": rec["mxNumOutputs"] or rec["mxNumOutputsAttr"],
-              "visibleOutputs": rec["mxVisibleOutputs"], "mutate": rec["mxMutateInputs"],
+              "visibleOutputs": rec["mxVisibleOutputs"],
+              "jsonOutputs": rec["mxJsonOutputs"], "inputInit": rec["mxInputInit"], "mutate": rec["mxMutateInputs"],
               "inplace": rec["mxInplace"], "isLoss": rec["mxIsLoss"],
               "noGradient": rec["mxNoGradient"], "internal": rec["mxInternal"],
               "nameHint": rec["mxNameHint"] or rec["mxName"].lower()}
@@ -126,6 +127,7 @@ def read_ops(records):
                 fail(f"{op['name']}: '{ref}' is not an attribute of the op")
         check_count_expr(op["name"], "mxNumOutputs", op["numOutputsExpr"], attrs)
         check_count_expr(op["name"], "mxVisibleOutputs", op["visibleOutputs"], attrs)
+        check_count_expr(op["name"], "mxJsonOutputs", op["jsonOutputs"], attrs)
         if op["variadicOutputs"]:
             if op["outputNames"] and (len(op["outputNames"]) != 1
                                       or "{i}" not in op["outputNames"][0]):
@@ -160,6 +162,7 @@ def emit_cpp(ops, out):
         w(f"// {op['name']}\n")
         w(f"constexpr std::string_view kAliases{i}[] = {sv_list(op['aliases'] + [''])};\n")
         w(f"constexpr std::string_view kOutputNames{i}[] = {sv_list(op['outputNames'] + [''])};\n")
+        w(f"constexpr std::string_view kInputInit{i}[] = {sv_list(op['inputInit'] + [''])};\n")
         w(f"constexpr int kMutate{i}[] = {{{', '.join(map(str, op['mutate'] + [-1]))}}};\n")
         w(f"constexpr int kInplace{i}[] = {{{', '.join(map(str, op['inplace'] + [-1]))}}};\n")
         for j, a in enumerate(op["attrs"]):
@@ -190,7 +193,8 @@ def emit_cpp(ops, out):
             f"std::span(kInplace{i}, {len(op['inplace'])})",
             cstr(op["numArgsAttr"]), str(bool(op["isLoss"])).lower(),
             str(bool(op["noGradient"])).lower(), cstr(op["nameHint"]),
-            str(bool(op["internal"])).lower(),
+            str(bool(op["internal"])).lower(), cstr(op["jsonOutputs"]),
+            f"std::span(kInputInit{i}, {len(op['inputInit'])})",
         ]
         w("  {" + ", ".join(fields) + "},\n")
     w("};\n")

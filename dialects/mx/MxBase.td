@@ -160,6 +160,14 @@ class Mx_Op<string mnemonic, list<Trait> traits = []>
   // in MXNet's string form. Nested conditions group to the right:
   // "state_outputs?mode==lstm?3:2:1".
   string mxVisibleOutputs = "";
+  // Outputs that MXNet 1.9.1's symbol JSON counts in node_row_ptr, when more
+  // than the op has: its pip build (MKL-DNN) registers max Pooling with a
+  // hidden workspace output. A count expression; empty: the op's outputs.
+  string mxJsonOutputs = "";
+  // Initializers MXNet sets on variables composed into given inputs
+  // (FSetInputVarAttrOnCompose), as "input:initializer": BatchNorm gives
+  // moving_mean `__init__ = ["zero", {}]` unless the variable has one.
+  list<string> mxInputInit = [];
   // Inputs the op mutates: auxiliary states (BatchNorm: [3, 4]).
   list<int> mxMutateInputs = [];
   // Pairs (input, output) that may share a buffer (in-place).

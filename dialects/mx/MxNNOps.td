@@ -101,6 +101,10 @@ def Mx_PoolingOp : Mx_Op<"Pooling", [Pure]> {
                    MxOptEnum<["NCW", "NCHW", "NCDHW", "NWC", "NHWC", "NDHWC"]>:$layout);
   let results = (outs AnyTensor:$output);
   let mxOutputNames = ["output"];
+  // MXNet 1.9.1's MKL-DNN build adds a hidden workspace output to max pooling
+  // over 1-3 spatial dims in channel-first layouts; its files count it.
+  let mxJsonOutputs =
+      "pool_type==max?kernel?layout==NWC?1:layout==NHWC?1:layout==NDHWC?1:2:1:1";
 }
 
 def Mx_ActivationOp : Mx_Op<"Activation", [Pure]> {

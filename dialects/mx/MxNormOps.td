@@ -33,6 +33,7 @@ def Mx_BatchNormOp : Mx_Op<"BatchNorm"> {
                    MxInt<"1">:$axis, MxBool<"False">:$cudnn_off,
                    MxOptFloat<>:$min_calib_range, MxOptFloat<>:$max_calib_range);
   let results = (outs AnyTensor:$output, AnyTensor:$mean, AnyTensor:$var);
+  let mxInputInit = ["moving_mean:zero", "moving_var:one"];
   let mxMutateInputs = [3, 4];
   let mxOutputNames = ["output", "mean", "var"];
   let mxVisibleOutputs = "output_mean_var?3:1";

@@ -8,5 +8,6 @@ from .context import Context, cpu, gpu, cpu_pinned, current_context, num_gpus
 from . import ndarray
 from . import ndarray as nd
 from . import random
+from . import kvstore, kvstore as kv, optimizer, lr_scheduler
 
 __version__ = "0.1.0"

@@ -58,9 +58,11 @@ def _hdfs(uri):
     try:
         hdfs, path = pafs.FileSystem.from_uri(uri)
     except Exception as e:  # pylint: disable=broad-except
-        raise MXNetError("cannot open HDFS for '%s' (pyarrow needs libhdfs, a Java runtime "
-                         "and a reachable namenode; set HADOOP_HOME, JAVA_HOME and CLASSPATH): "
-                         "%s" % (uri, e)) from None
+        # pyarrow lists every place it looked for libjvm: keep its first line.
+        why = (str(e).strip().splitlines() or [type(e).__name__])[0]
+        raise MXNetError("cannot open HDFS for '%s': %s (pyarrow's HadoopFileSystem needs "
+                         "libhdfs, a Java runtime and a reachable namenode: set HADOOP_HOME, "
+                         "JAVA_HOME and CLASSPATH)" % (uri, why)) from None
     return hdfs, path
 
 

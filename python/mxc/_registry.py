@@ -131,6 +131,13 @@ def all_names():
             yield alias, info
 
 
+def attr_string(value):
+    """An attribute value as MXNet sends it to the backend: str(v) ("True",
+    "(3, 3)", "0.9", "None"); strings as they are. _mxc.invoke applies the
+    same rule natively; a symbol frontend calls this one."""
+    return value if isinstance(value, str) else str(value)
+
+
 def dtype_name(value):
     """MXNet's form of a dtype attribute: the NumPy name ('float32')."""
     if value is None:

@@ -73,8 +73,15 @@ NB_MODULE(_mxc, m) {
     check(rc);
   });
 
+  m.def(
+      "random_seed",
+      [](uint64_t seed, int devType, int devId) { check(mxrtRandomSeed(seed, devType, devId)); },
+      "seed"_a, "dev_type"_a, "dev_id"_a,
+      "Reseeds every device's generator (dev_type -1) or one device's.");
+
   bindNDArray(m);
   bindOps(m);
   bindIO(m);
   bindDLPack(m);
+  bindKVStore(m);
 }

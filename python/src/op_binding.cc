@@ -351,6 +351,19 @@ void bindOps(nb::module_ &m) {
         "out"_a.none() = nb::none(),
         "The lean path of NDArray's arithmetic and comparison operators.");
   m.def("_register_binop", &registerBinop, "code"_a, "arrays"_a, "scalar"_a, "rscalar"_a.none());
+  m.def(
+      "_set_operator",
+      [](const std::string &name, int code, bool reflected) {
+        // A native method on NDArrayBase: `a + b` runs no Python code.
+        nb::object fn = nb::cpp_function(
+            [code, reflected](nb::handle self, nb::handle other) {
+              return binop(self, other, code, reflected, nb::none());
+            },
+            nb::is_method(), nb::name(name.c_str()), "other"_a.none(),
+            nb::scope(ndarrayBaseType()));
+        nb::setattr(ndarrayBaseType(), name.c_str(), fn);
+      },
+      "name"_a, "code"_a, "reflected"_a);
   m.def("_set_numpy_generic", [](nb::handle cls) {
     cls.inc_ref();
     gNumpyGeneric = cls;

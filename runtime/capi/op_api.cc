@@ -175,7 +175,14 @@ int mxrtOpAttrsCreate(mxrtOpHandle op, uint32_t num_attrs, const char *const *ke
   MXRT_API_BEGIN();
   const char *fn = "mxrtOpAttrsCreate";
   MXRT_CHECK(out, fn, ": out is null");
-  *out = new mxrtOpAttrs{parseAttrs(opOf(op, fn), num_attrs, keys, vals, UINT32_MAX, fn)};
+  auto attrs = std::make_unique<mxrtOpAttrs>();
+  attrs->attrs = parseAttrs(opOf(op, fn), num_attrs, keys, vals, UINT32_MAX, fn);
+  for (uint32_t i = 0; i < num_attrs; ++i)
+    attrs->strings.emplace_back(keys[i], vals[i]);
+  for (const auto &[k, v] : attrs->strings)
+    attrs->kv.emplace_back(k, v);
+  attrs->visible = numVisibleOutputs(attrs->attrs);
+  *out = attrs.release();
   MXRT_API_END();
 }
 

@@ -7,10 +7,18 @@
 #include "mxrt/op_table.h"
 
 #include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
 
-/// The object behind mxrtOpAttrsHandle.
+/// The object behind mxrtOpAttrsHandle: the parsed attributes (checked
+/// once) and their strings, which mxrt::invoke looks up in its per-thread
+/// cache of parsed attributes (one hash, no parse, no copy per call).
 struct mxrtOpAttrs {
   mxrt::Attrs attrs;
+  std::vector<std::pair<std::string, std::string>> strings;
+  std::vector<mxrt::Attrs::KeyValue> kv; ///< views of strings
+  int visible = 0;                       ///< visible outputs
 };
 
 namespace mxrt::capi {

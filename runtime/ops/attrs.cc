@@ -493,6 +493,11 @@ int numVisibleOutputs(const Attrs &attrs) {
   return v.empty() ? numOutputs(attrs) : int(evalCount(attrs, v, v));
 }
 
+int numJsonOutputs(const Attrs &attrs) {
+  std::string_view e = attrs.op().jsonOutputs;
+  return e.empty() ? numOutputs(attrs) : int(evalCount(attrs, e, e));
+}
+
 std::vector<std::string> listOutputNames(const Attrs &attrs) {
   int n = numOutputs(attrs);
   const auto &given = attrs.op().outputNames;

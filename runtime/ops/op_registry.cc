@@ -33,6 +33,17 @@ OpImpl &implFor(std::string_view name) {
   return impls()[size_t(op - opTable().data())];
 }
 
+/// "input 'weight': " when a ShapeError locates its slot, else "".
+std::string slotOf(const Attrs &attrs, const Error &e) {
+  const auto *se = dynamic_cast<const ShapeError *>(&e);
+  if (!se || se->index < 0)
+    return {};
+  std::vector<std::string> names = se->output ? listOutputNames(attrs) : listInputNames(attrs);
+  std::string name =
+      size_t(se->index) < names.size() ? names[size_t(se->index)] : str("#", se->index);
+  return str(se->output ? "output '" : "input '", name, "': ");
+}
+
 std::string shapeList(std::span<const TShape> shapes) {
   std::string s;
   for (size_t i = 0; i < shapes.size(); ++i)
@@ -105,7 +116,7 @@ void inferOutputs(const Attrs &attrs, std::span<const TShape> inShapes,
   try {
     done = runShapeFn(attrs, in, outShapes);
   } catch (const Error &e) {
-    fail("Error in ", where, ": ", e.what());
+    fail("Error in ", where, ": ", slotOf(attrs, e), e.what());
   }
   for (const TShape &s : outShapes)
     done = done && s.known();
@@ -117,7 +128,7 @@ void inferOutputs(const Attrs &attrs, std::span<const TShape> inShapes,
   try {
     done = runTypeFn(attrs, inT, outTypes);
   } catch (const Error &e) {
-    fail("Error in ", where, ": ", e.what());
+    fail("Error in ", where, ": ", slotOf(attrs, e), e.what());
   }
   for (DType t : outTypes)
     done = done && t != DType::Unknown;

@@ -16,6 +16,15 @@ const AttrSpec *OpSpec::findAttr(std::string_view attr) const {
   return nullptr;
 }
 
+std::string OpSpec::inputInitAttr(std::string_view input) const {
+  for (std::string_view entry : inputInit) {
+    size_t colon = entry.find(':');
+    if (entry.substr(0, colon) == input)
+      return "[\"" + std::string(entry.substr(colon + 1)) + "\", {}]";
+  }
+  return "";
+}
+
 std::span<const OpSpec> opTable() { return kOpTable; }
 
 const OpSpec *findOp(std::string_view nameOrAlias) {

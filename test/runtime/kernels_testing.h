@@ -59,6 +59,8 @@ public:
       return T(float(v));
     else if constexpr (std::is_same_v<T, bool>)
       return v != 0;
+    else if constexpr (std::is_integral_v<T>)
+      return T(int64_t(v)); // wraps like the kernels' integer arithmetic; no UB for -1 -> uint8
     else
       return T(v);
   }

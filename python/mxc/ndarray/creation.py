@@ -12,7 +12,7 @@ import operator
 import numpy as np
 
 from .. import _mxc
-from ..base import numeric_types, integer_types
+from ..base import MXNetError, numeric_types, integer_types
 from ..context import current_context
 from . import _internal, op
 from .ndarray import (NDArray, dtype_code, mx_real_t, ADD, SUB, MUL, DIV, MOD, POW, MAXIMUM,
@@ -34,14 +34,21 @@ def _ctx(ctx):
     return current_context() if ctx is None else ctx
 
 
+def _dense(stype):
+    if stype not in (None, 'default'):
+        raise MXNetError("storage type '%s' is not supported (only 'default', dense)" % stype)
+
+
 def empty(shape, ctx=None, dtype=None, stype=None):
     """A new array of uninitialized memory (float32 unless dtype is given)."""
+    _dense(stype)
     ctx = _ctx(ctx)
     return _mxc.empty(_shape(shape), dtype_code(dtype), ctx.device_typeid, ctx.device_id)
 
 
 def zeros(shape, ctx=None, dtype=None, stype=None, **kwargs):
     """A new array of zeros."""
+    _dense(stype)
     return _internal._zeros(shape=_shape(shape), ctx=_ctx(ctx),
                             dtype=mx_real_t if dtype is None else dtype, **kwargs)
 

@@ -173,7 +173,8 @@ def getitem(self, key):
             return self._slice_rows(start, max(start, stop))
         if key.step == 0:
             raise ValueError("slice step cannot be zero")
-    if key == () or (not shape and key == slice(None)):
+    if (isinstance(key, tuple) and not key) or \
+            (not shape and isinstance(key, slice) and key == slice(None)):
         return self
     key = _expand_key(key, len(shape))
     if not key:
@@ -331,7 +332,8 @@ def setitem(self, key, value):
         raise ValueError('trying to assign to a readonly NDArray')
     shape = self.shape
     if not shape:
-        if not (key == () or key == slice(None)):
+        if not ((isinstance(key, tuple) and not key) or
+                (isinstance(key, slice) and key == slice(None))):
             raise IndexError('scalar tensor can only accept `()` and `:` as index')
         _assign_all(self, value, key)
         return

@@ -26,6 +26,7 @@ from . import indexing as _indexing
 __all__ = ["NDArray", "waitall", "mx_real_t"]
 
 mx_real_t = np.float32
+_COALIGN_BYTES = 1 << 16  # asnumpy co-aligns copies from this size on
 
 # MXNet's dtype codes (spec: mxnet-formats.md 1.4); bfloat16 as MXNet's
 # structured NumPy dtype, since NumPy has none.
@@ -85,6 +86,18 @@ for _code, (_arrays, _scalar, _rscalar) in enumerate(_BINOPS):
     _mxc._register_binop(_code, _arrays, _scalar, _rscalar)
 _mxc._set_numpy_generic(np.generic)
 _binop = _mxc.binop
+
+# Python operator -> (op code, reflected): native methods of NDArrayBase.
+_OPERATORS = {
+    "__add__": (ADD, False), "__radd__": (ADD, True), "__sub__": (SUB, False),
+    "__rsub__": (SUB, True), "__mul__": (MUL, False), "__rmul__": (MUL, True),
+    "__truediv__": (DIV, False), "__rtruediv__": (DIV, True), "__mod__": (MOD, False),
+    "__rmod__": (MOD, True), "__pow__": (POW, False), "__rpow__": (POW, True),
+    "__eq__": (EQ, False), "__ne__": (NE, False), "__gt__": (GT, False), "__ge__": (GE, False),
+    "__lt__": (LT, False), "__le__": (LE, False),
+}
+for _op_name, (_code, _reflected) in _OPERATORS.items():
+    _mxc._set_operator(_op_name, _code, _reflected)
 
 
 def _inplace(self, other, code, what):
@@ -184,6 +197,9 @@ class NDArray(_mxc.NDArrayBase):
     def __hash__(self):
         return id(self) // 16
 
+    __div__ = _mxc.NDArrayBase.__truediv__
+    __rdiv__ = _mxc.NDArrayBase.__rtruediv__
+
     def __reduce__(self):
         return (NDArray, (None,), self.__getstate__())
 
@@ -224,58 +240,25 @@ class NDArray(_mxc.NDArrayBase):
     __setitem__ = _indexing.setitem
 
     # ---- arithmetic --------------------------------------------------------------
-    def __add__(self, other):
-        return _binop(self, other, ADD, False, None)
-
-    def __radd__(self, other):
-        return _binop(self, other, ADD, True, None)
-
+    # __add__, __radd__, __sub__, ... and the comparisons are native methods
+    # of the base class (set below with _mxc._set_operator); in-place forms
+    # check writability first.
     def __iadd__(self, other):
         return _inplace(self, other, ADD, 'add to')
-
-    def __sub__(self, other):
-        return _binop(self, other, SUB, False, None)
-
-    def __rsub__(self, other):
-        return _binop(self, other, SUB, True, None)
 
     def __isub__(self, other):
         return _inplace(self, other, SUB, 'subtract from')
 
-    def __mul__(self, other):
-        return _binop(self, other, MUL, False, None)
-
-    def __rmul__(self, other):
-        return _binop(self, other, MUL, True, None)
-
     def __imul__(self, other):
         return _inplace(self, other, MUL, 'multiply to')
-
-    def __truediv__(self, other):
-        return _binop(self, other, DIV, False, None)
-
-    def __rtruediv__(self, other):
-        return _binop(self, other, DIV, True, None)
 
     def __itruediv__(self, other):
         return _inplace(self, other, DIV, 'divide from')
 
-    __div__, __rdiv__, __idiv__ = __truediv__, __rtruediv__, __itruediv__
-
-    def __mod__(self, other):
-        return _binop(self, other, MOD, False, None)
-
-    def __rmod__(self, other):
-        return _binop(self, other, MOD, True, None)
+    __idiv__ = __itruediv__
 
     def __imod__(self, other):
         return _inplace(self, other, MOD, 'take modulo from')
-
-    def __pow__(self, other):
-        return _binop(self, other, POW, False, None)
-
-    def __rpow__(self, other):
-        return _binop(self, other, POW, True, None)
 
     def __ipow__(self, other):
         return _inplace(self, other, POW, 'take power of')
@@ -299,30 +282,21 @@ class NDArray(_mxc.NDArrayBase):
     def __abs__(self):
         return op.abs(self)
 
-    def __eq__(self, other):
-        return _binop(self, other, EQ, False, None)
-
-    def __ne__(self, other):
-        return _binop(self, other, NE, False, None)
-
-    def __gt__(self, other):
-        return _binop(self, other, GT, False, None)
-
-    def __ge__(self, other):
-        return _binop(self, other, GE, False, None)
-
-    def __lt__(self, other):
-        return _binop(self, other, LT, False, None)
-
-    def __le__(self, other):
-        return _binop(self, other, LE, False, None)
-
     # ---- copies and conversions ------------------------------------------------------
     def asnumpy(self):
         """A NumPy copy of the array (waits for pending writes)."""
         if self._is_none:
             raise MXNetError("asnumpy: the array is none (it has no data)")
-        data = np.empty(self.shape, dtype=self.dtype)
+        dtype = np.dtype(self.dtype)
+        nbytes = self.size * dtype.itemsize
+        if nbytes < _COALIGN_BYTES:
+            data = np.empty(self.shape, dtype=dtype)
+        else:
+            # Place the copy at the source's offset within 64 bytes: memcpy
+            # runs at half speed between buffers aligned differently.
+            raw = np.empty(nbytes + 64, dtype=np.uint8)
+            offset = (self._data_ptr() - raw.ctypes.data) % 64
+            data = raw[offset:offset + nbytes].view(dtype).reshape(self.shape)
         self._copy_to_host(data)
         return data
 

@@ -73,6 +73,9 @@ std::vector<std::string> listInputNames(const Attrs &attrs);
 /// All outputs (BatchNorm: 3) and visible outputs (BatchNorm: 1).
 int numOutputs(const Attrs &attrs);
 int numVisibleOutputs(const Attrs &attrs);
+/// Outputs symbol JSON counts for this node (node_row_ptr): numOutputs, or
+/// more where MXNet 1.9.1 registers hidden outputs (max Pooling's workspace).
+int numJsonOutputs(const Attrs &attrs);
 /// Output names as list_outputs() suffixes: "output", "output0", "mean", ...
 std::vector<std::string> listOutputNames(const Attrs &attrs);
 

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <string_view>
 
 namespace mxrt {
@@ -70,8 +71,17 @@ struct OpSpec {
   /// Created by compiler passes only (mx-gradient's backward ops): not an
   /// MXNet operator, hidden from Python and from symbol JSON.
   bool internal = false;
+  /// Outputs symbol JSON's node_row_ptr counts, when more than the op's own
+  /// (a count expression; see mxJsonOutputs in MxBase.td). Empty: numOutputs.
+  std::string_view jsonOutputs;
+  /// "input:initializer" pairs MXNet sets as `__init__` on variables composed
+  /// into those inputs (BatchNorm: moving_mean:zero, moving_var:one).
+  std::span<const std::string_view> inputInit;
 
   const AttrSpec *findAttr(std::string_view attr) const;
+  /// The `__init__` value MXNet gives a variable composed into `input`
+  /// ('["zero", {}]'), or "" when it sets none.
+  std::string inputInitAttr(std::string_view input) const;
 };
 
 /// All operators, sorted by name.

@@ -12,8 +12,15 @@ namespace mxrt::infer {
 namespace {
 
 bool shapeAttr(const Attrs &attrs, Shapes &, Shapes &out) {
-  if (!attrs.isNone("shape"))
-    assignOut(out, 0, shapeOf(attrs.getShape("shape")));
+  if (!attrs.isNone("shape")) {
+    // MXNet 1.x (legacy shapes): a 0 extent in the attribute means unknown,
+    // e.g. an RNN's begin state zeros((0, 512)) whose batch comes from data.
+    TShape s = shapeOf(attrs.getShape("shape"));
+    for (int i = 0; i < s.ndim(); ++i)
+      if (s[i] == 0)
+        s[i] = -1;
+    assignOut(out, 0, s);
+  }
   return out[0].known();
 }
 
