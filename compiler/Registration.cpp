@@ -1,5 +1,6 @@
 //===- Registration.cpp - what the mxc tools register ---------------------===//
 #include "compiler/Registration.h"
+#include "codegen/Registration.h"
 #include "mx/MxDialect.h"
 #include "passes/Passes.h"
 
@@ -13,6 +14,7 @@ void mxc::registerMxcDialects(mlir::DialectRegistry &registry) {
 
 void mxc::registerMxcPasses() {
   mlir::mx::registerMxPasses();
+  mxc::codegen::registerCodegenPasses();
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();
 }

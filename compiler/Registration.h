@@ -14,7 +14,8 @@ namespace mxc {
 
 /// The mx dialect and the upstream dialects graphs are held in (func).
 void registerMxcDialects(mlir::DialectRegistry &registry);
-/// The mx passes plus the generic ones pipelines use (canonicalize, cse).
+/// The mx passes, the codegen passes and the generic ones pipelines use
+/// (canonicalize, cse).
 void registerMxcPasses();
 
 } // namespace mxc

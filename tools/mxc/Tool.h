@@ -1,7 +1,7 @@
 //===- Tool.h - what mxc's subcommands share ---------------------*- C++ -*-===//
 //
-// mxc is one executable with subcommands (`mxc import`, `mxc export`, later
-// `compile` and `info`), each in its own file with its own llvm::cl
+// mxc is one executable with subcommands (`mxc import`, `mxc export`, `mxc compile`,
+// `mxc info`), each in its own file with its own llvm::cl
 // SubCommand and options. A subcommand returns the process exit code: 0, or
 // 1 after its errors were printed (diagnostics name the culprit).
 //
@@ -26,9 +26,11 @@ struct Subcommand {
 };
 
 /// The subcommands, defined each in its own file.
-extern llvm::cl::SubCommand importCommand, exportCommand;
+extern llvm::cl::SubCommand importCommand, exportCommand, compileCommand, infoCommand;
 int runImport();
 int runExport();
+int runCompile();
+int runInfo();
 
 /// A context with the mx dialects loaded whose diagnostics print to stderr
 /// with the source line of any buffer in `sources`.

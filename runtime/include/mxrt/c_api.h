@@ -303,6 +303,46 @@ MXRT_API int mxrtKVStoreWaitUpdates(mxrtKVStoreHandle handle);
 /** Waits for every worker (no-op for local stores). */
 MXRT_API int mxrtKVStoreBarrier(mxrtKVStoreHandle handle);
 
+/* ---- compiled modules (mxrt/module.h) ---------------------------------- */
+
+/** A compiled module (.so from `mxc compile`) and a module bound to arrays. */
+typedef struct mxrtModule *mxrtModuleHandle;
+typedef struct mxrtExecutor *mxrtExecutorHandle;
+
+/** Value kinds for mxrtModuleListNames. */
+enum { mxrtModuleArguments = 0, mxrtModuleAuxStates = 1, mxrtModuleOutputs = 2 };
+
+/** Loads and validates a module; errors name the file and the problem. */
+MXRT_API int mxrtModuleLoad(const char *path, mxrtModuleHandle *out);
+/** Releases the handle (executors keep the module loaded while they live). */
+MXRT_API int mxrtModuleFree(mxrtModuleHandle module);
+/** The names of the module's arguments, auxiliary states or outputs (kind:
+ * mxrtModuleArguments/AuxStates/Outputs), valid while the module lives. */
+MXRT_API int mxrtModuleListNames(mxrtModuleHandle module, int kind, uint32_t *out_num,
+                                 const char *const **out_names);
+/** Shape and dtype of the i-th value of a kind, valid while the module lives. */
+MXRT_API int mxrtModuleGetInfo(mxrtModuleHandle module, int kind, uint32_t index, int *out_ndim,
+                               const int64_t **out_dims, int *out_dtype);
+/** Binds arrays: num_args arguments and num_aux auxiliary states in
+ * mxrtModuleListNames order (checked against the compiled shapes and
+ * dtypes), arg_grads null or num_args entries (null where no gradient).
+ * Outputs are allocated on (dev_type, dev_id). */
+MXRT_API int mxrtModuleBind(mxrtModuleHandle module, int dev_type, int dev_id, uint32_t num_args,
+                            const mxrtNDArrayHandle *args, const mxrtNDArrayHandle *arg_grads,
+                            uint32_t num_aux, const mxrtNDArrayHandle *aux,
+                            mxrtExecutorHandle *out);
+/** Pushes the forward pass (is_train != 0: the training form); returns at
+ * once, wait on the outputs. */
+MXRT_API int mxrtExecutorForward(mxrtExecutorHandle exec, int is_train);
+/** Pushes the backward pass; head_grads: one per head gradient, or none. */
+MXRT_API int mxrtExecutorBackward(mxrtExecutorHandle exec, uint32_t num_head_grads,
+                                  const mxrtNDArrayHandle *head_grads);
+/** New handles to the outputs (free each with mxrtNDArrayFree); the array
+ * of handles stays valid until the next call on this thread. */
+MXRT_API int mxrtExecutorOutputs(mxrtExecutorHandle exec, uint32_t *out_num,
+                                 mxrtNDArrayHandle **out_outputs);
+MXRT_API int mxrtExecutorFree(mxrtExecutorHandle exec);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

@@ -1,0 +1,127 @@
+//===- MxToLinalg.cpp - the convert-mx-to-linalg pass ---------------------===//
+//
+// Thin glue over the lowering patterns (codegen/Lower*.cpp): apply them
+// greedily, then report every mx op left, naming op and node, with the
+// reason a pattern gave when it declined. Also the small queries the
+// outliner asks (is there a lowering for this op? does it depend on the
+// training mode? which kernel argument receives a mutated input?).
+//
+//===----------------------------------------------------------------------===//
+#include "codegen/Lowering.h"
+#include "codegen/Passes.h"
+#include "mx/MxOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+#include "llvm/ADT/StringSet.h"
+
+#include <mutex>
+
+namespace mxc::codegen {
+#define GEN_PASS_DEF_MXCONVERTTOLINALG
+#include "codegen/Passes.h.inc"
+} // namespace mxc::codegen
+
+using namespace mlir;
+using namespace mxc::codegen;
+
+void mxc::codegen::populateMxToLinalgPatterns(RewritePatternSet &patterns,
+                                              std::shared_ptr<UnsupportedReasons> reasons) {
+  populateElementwiseLowerings(patterns, reasons);
+  populateNNLowerings(patterns, reasons);
+  populateNormLowerings(patterns, reasons);
+  populateShapeLowerings(patterns, reasons);
+}
+
+bool mxc::codegen::hasLowering(MLIRContext *ctx, StringRef opName) {
+  // The set of root ops, computed once per context.
+  static llvm::DenseMap<MLIRContext *, llvm::StringSet<>> cache;
+  static std::mutex mutex;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto it = cache.find(ctx);
+  if (it == cache.end()) {
+    RewritePatternSet patterns(ctx);
+    populateMxToLinalgPatterns(patterns, nullptr);
+    llvm::StringSet<> names;
+    for (const std::unique_ptr<RewritePattern> &p : patterns.getNativePatterns())
+      if (std::optional<OperationName> root = p->getRootKind())
+        names.insert(root->getStringRef());
+    it = cache.try_emplace(ctx, std::move(names)).first;
+  }
+  return it->second.contains(opName);
+}
+
+bool mxc::codegen::dependsOnTraining(Operation *op) {
+  if (isa<mlir::mx::BatchNormOp, mlir::mx::DropoutOp>(op))
+    return true;
+  if (auto leaky = dyn_cast<mlir::mx::LeakyReLUOp>(op))
+    return leaky.getActType() == "rrelu";
+  return false;
+}
+
+Value mxc::codegen::getMutatedBuffer(Operation *op, unsigned operand) {
+  auto toTensor = op->getOperand(operand).getDefiningOp<bufferization::ToTensorOp>();
+  auto func = op->getParentOfType<func::FuncOp>();
+  if (!toTensor || !func)
+    return nullptr;
+  auto readArg = dyn_cast<BlockArgument>(toTensor.getMemref());
+  if (!readArg)
+    return nullptr;
+  for (unsigned i = 0; i < func.getNumArguments(); ++i)
+    if (auto m = func.getArgAttrOfType<IntegerAttr>(i, kMutatesAttr))
+      if (m.getInt() == int64_t(readArg.getArgNumber()))
+        return func.getArgument(i);
+  return nullptr;
+}
+
+Value mxc::codegen::getRngBuffer(Operation *op) {
+  auto func = op->getParentOfType<func::FuncOp>();
+  if (!func)
+    return nullptr;
+  for (unsigned i = 0; i < func.getNumArguments(); ++i)
+    if (func.getArgAttr(i, kRngAttr))
+      return func.getArgument(i);
+  return nullptr;
+}
+
+namespace {
+struct ConvertToLinalgPass : mxc::codegen::impl::MxConvertToLinalgBase<ConvertToLinalgPass> {
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    auto reasons = std::make_shared<UnsupportedReasons>();
+    RewritePatternSet patterns(&getContext());
+    populateMxToLinalgPatterns(patterns, reasons);
+    GreedyRewriteConfig config;
+    config.useTopDownTraversal = true;
+    (void)applyPatternsAndFoldGreedily(func, std::move(patterns), config);
+    bool failedAny = false;
+    func.walk([&](Operation *op) {
+      if (!isa<mlir::mx::MxDialect>(op->getDialect()))
+        return;
+      std::string node = mlir::mx::getNodeName(op);
+      std::string name = op->getName().stripDialect().str();
+      InFlightDiagnostic d = op->emitError()
+                             << "cannot compile op '" << name << "'"
+                             << (node.empty() ? std::string() : " (node '" + node + "')") << ": ";
+      auto it = reasons->find(op);
+      if (it != reasons->end())
+        d << "its lowering does not support " << it->second << " yet";
+      else if (!hasLowering(op->getContext(), op->getName().getStringRef()))
+        d << "no CPU lowering for this op yet";
+      else
+        d << "its lowering failed";
+      failedAny = true;
+    });
+    if (failedAny)
+      signalPassFailure();
+  }
+};
+} // namespace

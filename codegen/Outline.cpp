@@ -1,0 +1,472 @@
+//===- Outline.cpp - the mx-outline-kernels pass --------------------------===//
+//
+// Algorithm. For each entry function, in order (forward_infer, then
+// forward_train, whose `mx.phase = "backward"` ops go to the backward
+// entry):
+//   1. Give every value a manifest value: arguments (by name; auxiliary
+//      states, gradients and head gradients by their marks), results
+//      (outputs by MXNet's output names, gradients by `mx.grad_of`), and
+//      every other op result a temporary in the arena: the buffer and
+//      offset memory planning assigned, or a buffer of its own.
+//   2. Turn each op into a kernel call: find or make the kernel function
+//      (identical ops share one; a key of op, attributes, types and mode),
+//      and record its arguments (reads, then writes).
+//   3. Derive each kernel's dependencies from the buffers it touches
+//      (read after write, write after read or write).
+// Then drop the entry functions and attach the manifest to the module.
+//
+//===----------------------------------------------------------------------===//
+#include "codegen/Lowering.h"
+#include "codegen/ManifestAttr.h"
+#include "codegen/Passes.h"
+#include "mx/MxBridge.h"
+#include "mx/MxGraph.h"
+#include "mx/MxOps.h"
+
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/IRMapping.h"
+
+#include "llvm/ADT/StringMap.h"
+
+#include <map>
+#include <set>
+
+namespace mxc::codegen {
+#define GEN_PASS_DEF_MXOUTLINEKERNELS
+#include "codegen/Passes.h.inc"
+} // namespace mxc::codegen
+
+using namespace mlir;
+using namespace mxc::codegen;
+
+namespace {
+
+constexpr int64_t kAlignment = 64;
+
+int64_t alignUp(int64_t v, int64_t a) { return (v + a - 1) / a * a; }
+
+/// Attributes that say where a value lives or which phase an op is in:
+/// they do not change what a kernel computes.
+bool isPlacementAttr(StringRef name) {
+  return name == "mx.buffer" || name == "mx.phase" || name == mlir::mx::kGivenAttr;
+}
+
+struct Outliner {
+  ModuleOp module;
+  Manifest manifest;
+  /// Values shared between entries, by kind and name.
+  std::map<std::pair<int, std::string>, int32_t> named;
+  /// Kernel functions by their key.
+  llvm::StringMap<std::string> kernelByKey;
+  std::set<std::string> symbols;
+  int32_t rngValue = -1;
+  /// Sizes of planned slots (merged over entries: the largest wins).
+  std::vector<int64_t> plannedSlots;
+
+  explicit Outliner(ModuleOp module) : module(module) {
+    for (func::FuncOp f : module.getOps<func::FuncOp>())
+      symbols.insert(f.getSymName().str());
+  }
+
+  InFlightDiagnostic error(Operation *op, const Twine &msg) {
+    std::string node = mlir::mx::getNodeName(op);
+    return op->emitError() << (node.empty() ? "" : "node '" + node + "': ") << msg;
+  }
+
+  /// A static, ranked tensor of a known dtype; `what` names it in errors.
+  LogicalResult checkType(Type type, Operation *at, const Twine &what) {
+    auto t = dyn_cast<RankedTensorType>(type);
+    if (!t || !t.hasStaticShape())
+      return error(at, what + " has no static shape (" + llvm::Twine(typeString(type)) +
+                           "): give every input's shape (--shape)");
+    if (mlir::mx::getDType(t.getElementType()) == mxrt::DType::Unknown)
+      return error(at, what + " has no known dtype (" + llvm::Twine(typeString(type)) +
+                           "): give its dtype (--dtype)");
+    return success();
+  }
+
+  static std::string typeString(Type t) {
+    std::string s;
+    llvm::raw_string_ostream os(s);
+    os << t;
+    return s;
+  }
+
+  int32_t addValue(ManifestValue v) {
+    manifest.values.push_back(std::move(v));
+    return int32_t(manifest.values.size() - 1);
+  }
+
+  static ManifestValue describe(StringRef name, int kind, Type type) {
+    auto t = cast<RankedTensorType>(type);
+    ManifestValue v;
+    v.name = name.str();
+    v.kind = kind;
+    v.dtype = int32_t(mlir::mx::getDType(t.getElementType()));
+    v.shape.assign(t.getShape().begin(), t.getShape().end());
+    return v;
+  }
+
+  int64_t byteSize(Type type) {
+    auto t = cast<RankedTensorType>(type);
+    return t.getNumElements() * int64_t(mxrt::dtypeSize(mlir::mx::getDType(t.getElementType())));
+  }
+
+  /// A value shared by name across entries (arguments, outputs, ...).
+  FailureOr<int32_t> namedValue(StringRef name, int kind, Type type, Operation *at) {
+    auto key = std::make_pair(kind, name.str());
+    auto it = named.find(key);
+    if (it != named.end()) {
+      const ManifestValue &v = manifest.values[it->second];
+      auto t = cast<RankedTensorType>(type);
+      if (ArrayRef<int64_t>(v.shape) != t.getShape() ||
+          v.dtype != int32_t(mlir::mx::getDType(t.getElementType())))
+        return error(at, "'" + name + "' differs between entry points");
+      return it->second;
+    }
+    int32_t index = addValue(describe(name, kind, type));
+    named[key] = index;
+    return index;
+  }
+
+  int32_t rng() {
+    if (rngValue < 0) {
+      ManifestValue v;
+      v.name = "rng_state";
+      v.kind = MXC_VALUE_RNG;
+      v.dtype = int32_t(mxrt::DType::Int64);
+      v.shape = {2};
+      rngValue = addValue(v);
+    }
+    return rngValue;
+  }
+
+  /// A temporary: where planning put it (`mx.buffer` on the op, one
+  /// {slot, offset} per result), else a buffer of its own.
+  FailureOr<int32_t> tempValue(Operation *op, unsigned result, StringRef name) {
+    Value r = op->getResult(result);
+    ManifestValue v = describe(name, MXC_VALUE_TEMP, r.getType());
+    int64_t bytes = byteSize(r.getType());
+    if (auto placements = op->getAttrOfType<ArrayAttr>("mx.buffer")) {
+      auto d = result < placements.size() ? dyn_cast<DictionaryAttr>(placements[result]) : nullptr;
+      auto slot = d ? d.getAs<IntegerAttr>("slot") : nullptr;
+      auto offset = d ? d.getAs<IntegerAttr>("offset") : nullptr;
+      if (!slot || !offset || slot.getInt() < 0 || offset.getInt() < 0)
+        return error(op, "mx.buffer: expected {slot, offset} (non-negative) for result " +
+                             Twine(result));
+      if (size_t(slot.getInt()) >= plannedSlots.size() ||
+          offset.getInt() + bytes > plannedSlots[slot.getInt()])
+        return error(op, "mx.buffer: result " + Twine(result) + " (" + Twine(bytes) +
+                             " bytes at offset " + Twine(offset.getInt()) + ") lies outside slot " +
+                             Twine(slot.getInt()) + " of the function's mx.plan");
+      v.buffer = int32_t(slot.getInt());
+      v.offset = offset.getInt();
+      return addValue(v);
+    }
+    manifest.buffers.push_back({alignUp(std::max<int64_t>(bytes, 1), kAlignment), kAlignment});
+    v.buffer = int32_t(manifest.buffers.size() - 1);
+    return addValue(v);
+  }
+
+  /// A symbol no function uses yet, made from the node name.
+  std::string freshSymbol(StringRef base) {
+    std::string s;
+    for (char c : base)
+      s += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+    if (s.empty() || std::isdigit(static_cast<unsigned char>(s[0])))
+      s = "k_" + s;
+    std::string candidate = s;
+    for (int i = 1; symbols.count(candidate); ++i)
+      candidate = s + "_" + std::to_string(i);
+    symbols.insert(candidate);
+    return candidate;
+  }
+
+  /// The kernel function computing `op` (shared with identical ops).
+  std::string kernelFor(Operation *op, ArrayRef<unsigned> mutated, bool usesRng) {
+    std::string key;
+    {
+      llvm::raw_string_ostream os(key);
+      os << op->getName() << "|";
+      for (NamedAttribute a : op->getAttrs())
+        if (!isPlacementAttr(a.getName()))
+          os << a.getName() << "=" << a.getValue() << ";";
+      os << "|";
+      for (Type t : op->getOperandTypes())
+        os << t << ",";
+      os << "|";
+      for (Type t : op->getResultTypes())
+        os << t << ",";
+    }
+    auto it = kernelByKey.find(key);
+    if (it != kernelByKey.end())
+      return it->second;
+
+    std::string node = mlir::mx::getNodeName(op);
+    std::string symbol = freshSymbol(node.empty() ? op->getName().stripDialect() : StringRef(node));
+    kernelByKey[key] = symbol;
+
+    MLIRContext *ctx = op->getContext();
+    auto memrefOf = [](Type t) {
+      auto rt = cast<RankedTensorType>(t);
+      return MemRefType::get(rt.getShape(), rt.getElementType());
+    };
+    SmallVector<Type> args;
+    for (Type t : op->getOperandTypes())
+      args.push_back(memrefOf(t));
+    for (Type t : op->getResultTypes())
+      args.push_back(memrefOf(t));
+    for (unsigned m : mutated)
+      args.push_back(memrefOf(op->getOperand(m).getType()));
+    if (usesRng)
+      args.push_back(MemRefType::get({2}, IntegerType::get(ctx, 64)));
+
+    OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
+    auto func = b.create<func::FuncOp>(op->getLoc(), symbol, FunctionType::get(ctx, args, {}));
+    func->setAttr(kKernelAttr,
+                  b.getDictionaryAttr(
+                      {b.getNamedAttr("op", b.getStringAttr(mlir::mx::getOpSpec(op).name.data())),
+                       b.getNamedAttr("node", b.getStringAttr(node))}));
+    unsigned nIn = op->getNumOperands(), nOut = op->getNumResults();
+    for (auto [i, m] : llvm::enumerate(mutated))
+      func.setArgAttr(unsigned(nIn + nOut + i), kMutatesAttr, b.getI64IntegerAttr(m));
+    if (usesRng)
+      func.setArgAttr(unsigned(args.size() - 1), kRngAttr, b.getUnitAttr());
+
+    Block *entry = func.addEntryBlock();
+    b.setInsertionPointToStart(entry);
+    IRMapping map;
+    for (unsigned i = 0; i < nIn; ++i) {
+      auto t = b.create<bufferization::ToTensorOp>(op->getLoc(), op->getOperand(i).getType(),
+                                                   entry->getArgument(i), /*restrict=*/true);
+      map.map(op->getOperand(i), t.getResult());
+    }
+    Operation *clone = b.clone(*op, map);
+    for (NamedAttribute a : op->getAttrs())
+      if (isPlacementAttr(a.getName()))
+        clone->removeAttr(a.getName());
+    for (unsigned j = 0; j < nOut; ++j)
+      b.create<bufferization::MaterializeInDestinationOp>(
+          op->getLoc(), TypeRange{}, clone->getResult(j), entry->getArgument(nIn + j),
+          /*restrict=*/true, /*writable=*/true);
+    b.create<func::ReturnOp>(op->getLoc());
+    return symbol;
+  }
+
+  /// The name of result `i`: recorded by mx-entry-points, else derived.
+  static std::string outputNameOf(func::FuncOp func, unsigned i) {
+    if (auto name = func.getResultAttrOfType<StringAttr>(i, kOutputNameAttr))
+      return name.str();
+    return graphValueName(func.getBody().front().getTerminator()->getOperand(i));
+  }
+
+  LogicalResult readPlan(func::FuncOp func) {
+    auto plan = func->getAttrOfType<DictionaryAttr>("mx.plan");
+    if (!plan)
+      return success();
+    auto slots = plan.getAs<DenseI64ArrayAttr>("slots");
+    if (!slots)
+      return func.emitError("mx.plan: expected `slots = array<i64: bytes...>`");
+    ArrayRef<int64_t> sizes = slots.asArrayRef();
+    if (plannedSlots.size() < sizes.size())
+      plannedSlots.resize(sizes.size(), 0);
+    for (size_t i = 0; i < sizes.size(); ++i)
+      plannedSlots[i] = std::max(plannedSlots[i], sizes[i]);
+    return success();
+  }
+
+  LogicalResult outlineEntry(func::FuncOp func, int entry) {
+    auto iface = cast<FunctionOpInterface>(func.getOperation());
+    DenseMap<Value, int32_t> valueOf;
+    // Arguments.
+    for (BlockArgument arg : func.getArguments()) {
+      unsigned i = arg.getArgNumber();
+      std::string name = mlir::mx::getArgName(iface, i);
+      if (failed(checkType(arg.getType(), func, "argument '" + name + "'")))
+        return failure();
+      int kind = MXC_VALUE_ARG;
+      int32_t gradOf = -1;
+      if (auto of = func.getArgAttrOfType<StringAttr>(i, "mx.grad_of")) {
+        kind = MXC_VALUE_GRAD;
+        auto argIt = named.find({MXC_VALUE_ARG, of.str()});
+        if (argIt == named.end())
+          return func.emitError() << "argument '" << name << "': mx.grad_of names '" << of.str()
+                                  << "', which is no argument before it";
+        gradOf = argIt->second;
+        name = of.str() + "_grad";
+      } else if (func.getArgAttr(i, "mx.head_grad")) {
+        kind = MXC_VALUE_HEAD_GRAD;
+      } else if (mlir::mx::isAuxState(arg)) {
+        kind = MXC_VALUE_AUX;
+      }
+      FailureOr<int32_t> v = namedValue(name, kind, arg.getType(), func);
+      if (failed(v))
+        return failure();
+      manifest.values[*v].gradOf = gradOf;
+      valueOf[arg] = *v;
+    }
+    // Results: outputs and gradients. An output that is an argument (an
+    // identity canonicalization forwarded) or that repeats another gets a
+    // copy kernel of its own, so every output has its own array.
+    Operation *ret = func.getBody().front().getTerminator();
+    {
+      OpBuilder b(ret);
+      DenseSet<Value> seen;
+      for (OpOperand &operand : ret->getOpOperands()) {
+        Value v = operand.get();
+        if (!isa<BlockArgument>(v) && seen.insert(v).second)
+          continue;
+        std::string name = outputNameOf(func, operand.getOperandNumber());
+        OperationState state(NameLoc::get(b.getStringAttr(name.substr(0, name.rfind('_')))),
+                             "mx._copy");
+        state.addOperands(v);
+        state.addTypes(v.getType());
+        operand.set(b.create(state)->getResult(0));
+      }
+    }
+    DenseMap<Value, int32_t> resultValue;
+    for (auto [i, v] : llvm::enumerate(ret->getOperands())) {
+      if (resultValue.count(v))
+        return error(v.getDefiningOp(), "the same value is returned twice (outputs " + Twine(i) +
+                                            " and an earlier one)");
+      if (failed(checkType(v.getType(), v.getDefiningOp(), "output " + Twine(i))))
+        return failure();
+      FailureOr<int32_t> index = failure();
+      if (auto of = func.getResultAttrOfType<StringAttr>(unsigned(i), "mx.grad_of")) {
+        auto argIt = named.find({MXC_VALUE_ARG, of.str()});
+        if (argIt == named.end())
+          return func.emitError() << "result " << i << ": mx.grad_of names '" << of.str()
+                                  << "', which is no argument";
+        index = namedValue(of.str() + "_grad", MXC_VALUE_GRAD, v.getType(), func);
+        if (succeeded(index))
+          manifest.values[*index].gradOf = argIt->second;
+      } else {
+        index = namedValue(outputNameOf(func, unsigned(i)), MXC_VALUE_OUTPUT, v.getType(),
+                           v.getDefiningOp());
+      }
+      if (failed(index))
+        return failure();
+      resultValue[v] = *index;
+    }
+    if (failed(readPlan(func)))
+      return failure();
+    if (manifest.buffers.size() < plannedSlots.size())
+      manifest.buffers.resize(plannedSlots.size());
+    for (size_t i = 0; i < plannedSlots.size(); ++i)
+      manifest.buffers[i] = {alignUp(std::max<int64_t>(plannedSlots[i], 1), kAlignment),
+                             kAlignment};
+
+    for (Operation &op : func.getBody().front().without_terminator()) {
+      if (!isa<mlir::mx::MxDialect>(op.getDialect()))
+        return op.emitError() << "expected only mx ops in a graph function, found '" << op.getName()
+                              << "'";
+      for (auto [i, t] : llvm::enumerate(op.getOperandTypes()))
+        if (failed(checkType(t, &op, "input " + Twine(i))))
+          return failure();
+      for (auto [i, t] : llvm::enumerate(op.getResultTypes()))
+        if (failed(checkType(t, &op, "output " + Twine(i))))
+          return failure();
+      auto phase = op.getAttrOfType<StringAttr>("mx.phase");
+      int opEntry = phase && phase.getValue() == "backward" ? int(MXC_ENTRY_BACKWARD) : entry;
+
+      const mxrt::OpSpec &spec = mlir::mx::getOpSpec(&op);
+      bool train = op.hasAttr(kTrainAttr);
+      SmallVector<unsigned> mutated;
+      if (train)
+        for (int m : spec.mutateInputs)
+          if (unsigned(m) < op.getNumOperands())
+            mutated.push_back(unsigned(m));
+      bool usesRng = train && isa<mlir::mx::DropoutOp>(op);
+
+      ManifestKernel k;
+      k.name = mlir::mx::getNodeName(&op);
+      k.op = std::string(spec.name);
+      for (Value v : op.getOperands())
+        k.args.push_back(valueOf.lookup(v));
+      k.numReads = int32_t(k.args.size());
+      for (OpResult r : op.getResults()) {
+        int32_t index;
+        if (auto it = resultValue.find(r); it != resultValue.end()) {
+          index = it->second;
+        } else {
+          FailureOr<int32_t> t = tempValue(&op, r.getResultNumber(), graphValueName(r));
+          if (failed(t))
+            return failure();
+          index = *t;
+        }
+        valueOf[r] = index;
+        k.args.push_back(index);
+      }
+      for (unsigned m : mutated)
+        k.args.push_back(valueOf.lookup(op.getOperand(m)));
+      if (usesRng)
+        k.args.push_back(rng());
+      k.symbol = kernelFor(&op, mutated, usesRng);
+      manifest.entries[opEntry].push_back(std::move(k));
+    }
+    return success();
+  }
+
+  /// Where a value's bytes live, for dependency tracking: a buffer for
+  /// temporaries, the value itself otherwise.
+  int64_t resourceOf(int32_t value) const {
+    const ManifestValue &v = manifest.values[value];
+    return v.kind == MXC_VALUE_TEMP ? -1 - int64_t(v.buffer) : int64_t(value);
+  }
+
+  void computeDeps() {
+    for (auto &kernels : manifest.entries) {
+      std::map<int64_t, int32_t> lastWriter;
+      std::map<int64_t, std::vector<int32_t>> readersSince;
+      for (int32_t k = 0; k < int32_t(kernels.size()); ++k) {
+        ManifestKernel &kernel = kernels[k];
+        std::set<int32_t> deps;
+        for (int32_t a = 0; a < int32_t(kernel.args.size()); ++a) {
+          int64_t res = resourceOf(kernel.args[a]);
+          if (auto w = lastWriter.find(res); w != lastWriter.end())
+            deps.insert(w->second);
+          if (a >= kernel.numReads)
+            for (int32_t r : readersSince[res])
+              deps.insert(r);
+        }
+        for (int32_t a = 0; a < int32_t(kernel.args.size()); ++a) {
+          int64_t res = resourceOf(kernel.args[a]);
+          if (a >= kernel.numReads) {
+            lastWriter[res] = k;
+            readersSince[res].clear();
+          } else {
+            readersSince[res].push_back(k);
+          }
+        }
+        deps.erase(k);
+        kernel.deps.assign(deps.begin(), deps.end());
+      }
+    }
+  }
+};
+
+struct OutlineKernelsPass : mxc::codegen::impl::MxOutlineKernelsBase<OutlineKernelsPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    func::FuncOp infer = module.lookupSymbol<func::FuncOp>("forward_infer");
+    func::FuncOp train = module.lookupSymbol<func::FuncOp>("forward_train");
+    if (!infer) {
+      module.emitError("no @forward_infer entry function (run mx-entry-points first)");
+      return signalPassFailure();
+    }
+    Outliner outliner(module);
+    if (failed(outliner.outlineEntry(infer, MXC_ENTRY_FORWARD_INFER)) ||
+        (train && failed(outliner.outlineEntry(train, MXC_ENTRY_FORWARD_TRAIN))))
+      return signalPassFailure();
+    outliner.computeDeps();
+    infer.erase();
+    if (train)
+      train.erase();
+    module->setAttr(kManifestAttr, manifestToAttr(&getContext(), outliner.manifest));
+  }
+};
+
+} // namespace
