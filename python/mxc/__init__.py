@@ -7,7 +7,6 @@ from . import context
 from .context import Context, cpu, gpu, cpu_pinned, current_context, num_gpus
 from . import ndarray
 from . import ndarray as nd
-from . import random
 from . import name
 from . import attribute
 from .attribute import AttrScope
@@ -16,5 +15,6 @@ from . import symbol as sym
 from . import executor
 from . import visualization
 from . import visualization as viz
+from . import random
 
 __version__ = "0.1.0"

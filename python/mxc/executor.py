@@ -148,7 +148,7 @@ class Executor(object):
 
     def debug_str(self):
         """The module and its arrays, as text (MXNet's 'Total N MB allocated')."""
-        total = sum(a.size * a.dtype.itemsize for a in
+        total = sum(a.size * _np.dtype(a.dtype).itemsize for a in
                     self.arg_arrays + self.aux_arrays + self.outputs +
                     [g for g in self.grad_arrays if g is not None])
         return "%sTotal %d MB allocated\nModule: %s\n" % (

@@ -10,6 +10,8 @@ the runtime (mxc._mxc.Module.bind). simple_bind infers shapes and dtypes
 (the compiler's passes), allocates zero-filled arrays and binds; any
 MXNetError it meets is re-raised as RuntimeError, as MXNet rewraps it.
 """
+import numpy as np
+
 from ..base import MXNetError
 from ..context import Context
 from .. import ndarray as _nd
@@ -139,7 +141,7 @@ def bind(self, ctx, args, args_grad=None, grad_req="write", aux_states=None, gro
             raise MXNetError("bind: array %s is on %s, the executor on %s"
                              % (name, a.context, ctx))
     shapes = [(n, a.shape) for n, a in zip(arg_names, args)]
-    dtypes = [(n, a.dtype.name) for n, a in zip(arg_names, args)]
+    dtypes = [(n, np.dtype(a.dtype).name) for n, a in zip(arg_names, args)]
     module, path = compile_module(self, shapes, dtypes, target, "--train")
     scratch = {}
     runtime_grads = []
@@ -171,8 +173,8 @@ def simple_bind(self, ctx, grad_req="write", type_dict=None, stype_dict=None, gr
                              "(0s in shape means unknown dimensions). Please consider providing "
                              "them as inputs:\n" + ", ".join(unknown))
         arg_types, _, aux_types = self.infer_type_partial(**(type_dict or {}))
-        arg_types = [t or _np_float32() for t in arg_types]
-        aux_types = [t or _np_float32() for t in aux_types]
+        arg_types = [t or np.float32 for t in arg_types]
+        aux_types = [t or np.float32 for t in aux_types]
         arg_names = self.list_arguments()
         reqs = _grad_reqs(grad_req, arg_names)
         args = [_nd.zeros(s, ctx=ctx, dtype=t) for s, t in zip(arg_shapes, arg_types)]
@@ -183,11 +185,6 @@ def simple_bind(self, ctx, grad_req="write", type_dict=None, stype_dict=None, gr
     except MXNetError as e:
         raise RuntimeError("simple_bind error. Arguments:\n%s\n%s" % (
             "\n".join("%s: %s" % kv for kv in kwargs.items()), e)) from None
-
-
-def _np_float32():
-    import numpy as np  # pylint: disable=import-outside-toplevel
-    return np.float32
 
 
 def rebind(executor, partial_shaping, allow_up_sizing, shapes):

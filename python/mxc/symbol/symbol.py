@@ -540,7 +540,7 @@ def create(info, func_name, args, sym_kwargs, keys, vals, name):
         if len(s._heads) != 1:
             raise MXNetError("Keyword Argument %s is a tuple, single value is required "
                              "(operator %s, node %s)" % (k, info.name, name))
-    if info.num_args_attr:
+    if info.variadic_input is not None:
         if sym_kwargs:
             raise MXNetError("Variable length function do not accept kwargs (operator %s: %s)"
                              % (info.name, ", ".join(sym_kwargs)))
