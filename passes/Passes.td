@@ -78,4 +78,93 @@ def MxInferType : Pass<"mx-infer-type", "func::FuncOp"> {
   ];
 }
 
+def MxGradient : Pass<"mx-gradient", "func::FuncOp"> {
+  let summary = "Append the backward graph, with MXNet's grad_req semantics";
+  let description = [{
+    Differentiates the graph function with respect to the arguments that
+    request a gradient, as MXNet's executor does on bind: the gradients
+    become extra results (`mx.grad_of = "<argument>"`), the head gradients
+    of the outputs extra arguments (`mx.head_grad = <result index>`),
+    except for outputs of loss layers (SoftmaxOutput, *RegressionOutput,
+    MakeLoss, ...), which compute their own gradient, and of BlockGrad.
+    `grad-req` names arguments with 'write', 'add' or 'null'; the others
+    take `default-grad-req`; auxiliary states take none. 'add' adds an
+    argument holding the incoming gradient (also `mx.grad_of`) and returns
+    the sum. Each op's gradient comes from its row in the gradient table
+    (passes/GradientRules*.cpp), built from forward mx ops where possible;
+    backward ops carry `mx.phase = "backward"`. Shapes and dtypes must be
+    known (run mx-infer-shape and mx-infer-type first). With `train`, the
+    function is marked `mx.train`: BatchNorm uses batch statistics and
+    Dropout its mask, forward and backward.
+
+    Before (`--mx-gradient="grad-req=x:null"`):
+    ```mlir
+    func.func @main(%x: tensor<2x5xf32> {mx.name = "x"},
+                    %w: tensor<3x5xf32> {mx.name = "w"}) -> tensor<2x3xf32> {
+      %0 = "mx.FullyConnected"(%x, %w) {num_hidden = 3 : i64, no_bias = true}
+          : (tensor<2x5xf32>, tensor<3x5xf32>) -> tensor<2x3xf32>
+      return %0 : tensor<2x3xf32>
+    }
+    ```
+    After: a third argument `%dy: tensor<2x3xf32> {mx.head_grad = 0}`,
+    `%1 = "mx.dot"(%dy, %x) {transpose_a = true}`, and
+    `return %0, %1` with the second result `{mx.grad_of = "w"}`.
+  }];
+  let options = [
+    Option<"gradReq", "grad-req", "std::string", /*default=*/"\"\"",
+           "grad_req per argument, e.g. 'fc1_weight:write,data:null' ('write', 'add', 'null')">,
+    Option<"defaultGradReq", "default-grad-req", "std::string", /*default=*/"\"write\"",
+           "grad_req of arguments not named in grad-req (MXNet's simple_bind default: write)">,
+    Option<"train", "train", "bool", /*default=*/"true",
+           "Mark the function for training (mx.train)">,
+  ];
+}
+
+def MxPlanMemory : Pass<"mx-plan-memory", "func::FuncOp"> {
+  let summary = "Assign buffers to values: liveness-based reuse and in-place ops, as MXNet's PlanMemory";
+  let description = [{
+    Gives every value an op produces a buffer: a value whose last reader
+    allows it (the op table's in-place pairs) shares its input's buffer,
+    else it starts one. Buffers live from their first value's definition to
+    their last value's last reader, and share memory when their lifetimes
+    do not overlap: placement 'arena' packs them into one slot at offsets
+    (largest first, into the best-fitting gap), placement 'pool' gives each
+    a slot of its own, reusing a freed slot of a close size (MXNet's
+    GraphAllocator, `match-range`). Function arguments and returned values
+    are not planned: the caller owns them. In a training graph (after
+    mx-gradient) forward values stay live until their last backward use.
+    Ops get `mx.buffer`, an array of `{slot = s, offset = o}`, one per
+    result (slot -1 for results not planned); the function gets `mx.plan`
+    with `slots` (the bytes of each slot, `alignment`-byte aligned) and the
+    statistics: `planned_bytes` (all slots), `unplanned_bytes` (one buffer
+    per value) and `peak_bytes` (the most bytes simultaneously live; plans
+    without in-place sharing cannot go below it). `stats` prints them as a
+    remark.
+
+    Before:
+    ```mlir
+    %0 = "mx.relu"(%x) : (tensor<1024xf32>) -> tensor<1024xf32>
+    %1 = "mx.sigmoid"(%0) : (tensor<1024xf32>) -> tensor<1024xf32>
+    %2 = "mx.exp"(%1) : (tensor<1024xf32>) -> tensor<1024xf32>
+    ```
+    After: `%0` and `%1` both at offset 0 of slot 0 (`mx.buffer`, %1 in
+    place), and `mx.plan = {planned_bytes = 4096, slots = array<i64: 4096>,
+    unplanned_bytes = 8192, ...}`.
+  }];
+  let options = [
+    Option<"disable", "disable", "bool", /*default=*/"false",
+           "One buffer per value (no reuse, no in-place): for comparison and debugging">,
+    Option<"inplace", "inplace", "bool", /*default=*/"true",
+           "Let ops run in place where the op table allows it">,
+    Option<"placement", "placement", "std::string", /*default=*/"\"arena\"",
+           "'arena' (one slot, buffers at offsets) or 'pool' (a slot per buffer, MXNet's)">,
+    Option<"matchRange", "match-range", "unsigned", /*default=*/"16",
+           "Pool placement: reuse a free slot only within this size ratio (MXNet's match_range)">,
+    Option<"alignment", "alignment", "unsigned", /*default=*/"64",
+           "Byte alignment of every buffer in the arena">,
+    Option<"stats", "stats", "bool", /*default=*/"false",
+           "Report planned, unplanned and peak bytes as a remark">,
+  ];
+}
+
 #endif // MX_PASSES_TD

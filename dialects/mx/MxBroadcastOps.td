@@ -21,6 +21,9 @@ class Mx_BroadcastBinaryOp<string name, list<string> aliases, string summ, strin
   let arguments = (ins AnyTensor:$lhs, AnyTensor:$rhs);
   let results = (outs AnyTensor:$output);
   let mxAliases = aliases;
+  // As MXNet's FInplaceOption; a planner uses a pair only where the input
+  // has the output's shape.
+  let mxInplace = [0, 0, 1, 0];
 }
 
 class Mx_BroadcastCompareOp<string name, string summ, string example, list<Trait> traits = []>

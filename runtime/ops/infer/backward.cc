@@ -14,9 +14,9 @@ namespace {
 bool poolingGradShape(const Attrs &, Shapes &in, Shapes &out) {
   TShape dy = in[0];
   if (!merge(dy, in[2]))
-    throw ShapeError(str("out_grad ", bracket(in[0]), " and output ", bracket(in[2]),
-                         " must have one shape"),
-                     2, false);
+    throw ShapeError(
+        str("out_grad ", bracket(in[0]), " and output ", bracket(in[2]), " must have one shape"), 2,
+        false);
   assignIn(in, 0, dy);
   assignIn(in, 2, dy);
   assignOut(out, 0, in[1]);
