@@ -16,5 +16,6 @@ from . import executor
 from . import visualization
 from . import visualization as viz
 from . import random
+from . import kvstore, kvstore as kv, optimizer, lr_scheduler
 
 __version__ = "0.1.0"
