@@ -10,6 +10,7 @@ forms, MXNet's message for an unknown name, legacy 0-means-unknown, the
 (None, None, None) result with a warning when something stays unknown, and
 "infer_shape error. Arguments:" printed before an error is re-raised.
 """
+import collections
 import json as _json
 import warnings
 
@@ -81,9 +82,24 @@ def _to_legacy(shape):
     return tuple(0 if d < 0 else d for d in shape)
 
 
+_MEMO = collections.OrderedDict()  # (kind, json, given) -> the compiler's answer
+_MEMO_SIZE = 64
+
+
 def _run(sym, fn, given):
+    """The compiler's answer for this graph and these givens; the last
+    answers are kept (simple_bind and print_summary ask again and again)."""
     text = ";".join("%s:%s" % kv for kv in given.items())
-    result = _json.loads(fn(sym.tojson(), text))
+    key = (fn.__name__, sym.tojson(), text)
+    answer = _MEMO.get(key)
+    if answer is None:
+        answer = fn(key[1], text)
+        _MEMO[key] = answer
+        if len(_MEMO) > _MEMO_SIZE:
+            _MEMO.popitem(last=False)
+    else:
+        _MEMO.move_to_end(key)
+    result = _json.loads(answer)
     names = sym.list_arguments()
     if result["argument_names"] != names:  # defensive: the compiler orders as MXNet
         by_name = dict(zip(result["argument_names"], result["arguments"]))
