@@ -122,6 +122,17 @@ x = mx.sym.Variable('x')
 with mx.name.NameManager():
     s = x.reshape((2, -1)).sum(axis=1).exp().expand_dims(axis=0).flatten().transpose()
 """, LISTS),
+    "random samplers": ("""
+x = mx.sym.var('x')
+with mx.name.NameManager():
+    s = mx.sym.Group([mx.sym.random.uniform(0, 2, shape=(2, 3)),
+                      mx.sym.random.normal(x, x, shape=(2,)),
+                      mx.sym.random.exponential(2.0, shape=(3,)),
+                      mx.sym.random.exponential(x), mx.sym.random.randn(2, 3),
+                      mx.sym.random.poisson(x), mx.sym.random.gamma(1.5, 2, dtype='float64'),
+                      mx.sym.random.multinomial(x, shape=2), mx.sym.random.shuffle(x),
+                      mx.sym.random.uniform_like(x)])
+""", LISTS),
     "prefix": ("""
 data = mx.symbol.Variable('data')
 with mx.name.Prefix('mynet_'):
