@@ -219,6 +219,8 @@ def Mx_UpSamplingOp : Mx_Op<"UpSampling", [Pure, AttrSizedOperandSegments]> {
                       "weight=sample_type==bilinear"];
   let mxNumArgsAttr = "num_args";
   let mxOutputNames = ["output"];
+  // MXNet's FSetInputVarAttrOnCompose: a composed weight starts bilinear.
+  let mxInputInit = ["weight:bilinear"];
 }
 
 def Mx_RNNOp : Mx_Op<"RNN", [AttrSizedOperandSegments, AttrSizedResultSegments]> {

@@ -7,6 +7,14 @@ from . import context
 from .context import Context, cpu, gpu, cpu_pinned, current_context, num_gpus
 from . import ndarray
 from . import ndarray as nd
+from . import name
+from . import attribute
+from .attribute import AttrScope
+from . import symbol
+from . import symbol as sym
+from . import executor
+from . import visualization
+from . import visualization as viz
 from . import random
 from . import kvstore, kvstore as kv, optimizer, lr_scheduler
 

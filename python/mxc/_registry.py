@@ -90,6 +90,10 @@ class OpInfo(object):
         self.is_loss = info["is_loss"]
         self.no_gradient = info["no_gradient"]
         self.name_hint = info["name_hint"]
+        self.internal = info["internal"]
+        # input name -> initializer MXNet sets as `__init__` on a variable
+        # composed into it (BatchNorm: moving_mean -> zero).
+        self.input_inits = dict(e.split(":", 1) for e in info["input_inits"])
 
     @property
     def variadic_input(self):

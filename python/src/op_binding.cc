@@ -198,6 +198,8 @@ nb::dict opInfo(const Op &op) {
   d["is_loss"] = bool(info->is_loss);
   d["no_gradient"] = bool(info->no_gradient);
   d["name_hint"] = info->name_hint;
+  d["internal"] = bool(info->internal);
+  d["input_inits"] = stringList(info->num_input_inits, info->input_inits);
   return d;
 }
 
@@ -304,7 +306,21 @@ void bindOps(nb::module_ &m) {
         return "<mxc op " + std::string(info->name) + ">";
       });
 
-  nb::class_<OpAttrs>(m, "OpAttrs", "An operator with attributes parsed once.");
+  nb::class_<OpAttrs>(m, "OpAttrs", "An operator with attributes parsed once.")
+      .def(
+          "graph_info",
+          [](const OpAttrs &a) {
+            uint32_t numIn = 0, numOutNames = 0;
+            const char *const *in = nullptr, *const *outNames = nullptr;
+            int jsonOutputs = 0, num = 0, visible = 0;
+            check(
+                mxrtOpAttrsGraphInfo(a.handle, &numIn, &in, &jsonOutputs, &numOutNames, &outNames));
+            nb::list inputs = stringList(numIn, in), outputs = stringList(numOutNames, outNames);
+            check(mxrtOpAttrsNumOutputs(a.handle, &num, &visible));
+            return nb::make_tuple(inputs, num, visible, jsonOutputs, outputs);
+          },
+          "(input names, outputs, visible outputs, outputs symbol JSON counts, output names) "
+          "of a graph node with these attributes.");
 
   m.def("op_list", [] {
     uint32_t n = 0;

@@ -116,6 +116,8 @@ private:
     info.is_loss = op.isLoss;
     info.no_gradient = op.noGradient;
     info.name_hint = keep(op.nameHint);
+    info.internal = op.internal;
+    info.input_inits = stringArray(op.inputInit, info.num_input_inits);
   }
 
   std::vector<mxrtOpInfo> infos_;
@@ -199,6 +201,37 @@ int mxrtOpAttrsNumOutputs(mxrtOpAttrsHandle attrs, int *out_num, int *out_visibl
   MXRT_CHECK(attrs && out_num && out_visible, "mxrtOpAttrsNumOutputs: a pointer is null");
   *out_num = numOutputs(attrs->attrs);
   *out_visible = numVisibleOutputs(attrs->attrs);
+  MXRT_API_END();
+}
+
+int mxrtOpAttrsGraphInfo(mxrtOpAttrsHandle attrs, uint32_t *out_num_inputs,
+                         const char *const **out_input_names, int *out_json_outputs,
+                         uint32_t *out_num_output_names, const char *const **out_output_names) {
+  zero(out_num_inputs);
+  zero(out_input_names);
+  zero(out_json_outputs);
+  zero(out_num_output_names);
+  zero(out_output_names);
+  MXRT_API_BEGIN();
+  MXRT_CHECK(attrs && out_num_inputs && out_input_names && out_json_outputs &&
+                 out_num_output_names && out_output_names,
+             "mxrtOpAttrsGraphInfo: a pointer is null");
+  // Per-thread storage, as the C API's other returned arrays.
+  thread_local std::vector<std::string> inputs, outputs;
+  thread_local std::vector<const char *> inputPtrs, outputPtrs;
+  inputs = listInputNames(attrs->attrs);
+  outputs = listOutputNames(attrs->attrs);
+  inputPtrs.clear();
+  for (const std::string &s : inputs)
+    inputPtrs.push_back(s.c_str());
+  outputPtrs.clear();
+  for (const std::string &s : outputs)
+    outputPtrs.push_back(s.c_str());
+  *out_num_inputs = uint32_t(inputs.size());
+  *out_input_names = inputPtrs.data();
+  *out_json_outputs = numJsonOutputs(attrs->attrs);
+  *out_num_output_names = uint32_t(outputs.size());
+  *out_output_names = outputPtrs.data();
   MXRT_API_END();
 }
 

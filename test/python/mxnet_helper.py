@@ -8,6 +8,10 @@ Usage: python mxnet_helper.py COMMAND < payload.json > result.json
   ops   {"in": npz, "out": npz, "cases": [{"fn", "nin", "kwargs"}]}
         runs mx.nd.<fn>(*inputs, **eval(kwargs)) per case -> {"errors": {i: msg}}
   random {"seed", "calls": [...]} -> values drawn after mx.random.seed
+  script {"cases": [{"code", "exprs": [...]}]} runs each case's code with
+        `mx` and `np` bound, then evaluates its expressions -> {"results":
+        [{"values": [...]} or {"error": type name, "message"}]} (the same
+        code runs under mxc: differential tests of mx.sym)
 Arrays travel as .npz files (exact values, any dtype).
 """
 import json
@@ -15,6 +19,8 @@ import sys
 
 import numpy as np
 import mxnet as mx
+
+from script_runner import run_script
 
 
 def _arrays(path):
@@ -70,6 +76,10 @@ def index(p):
             errors[i] = "%s: %s" % (key, str(e).strip().splitlines()[-1][:300])
     np.savez(p["out"], **out)
     return {"errors": errors}
+
+
+def script(p):
+    return {"results": [run_script(c, {"mx": mx, "np": np}) for c in p["cases"]]}
 
 
 if __name__ == "__main__":

@@ -176,6 +176,9 @@ typedef struct {
   int is_loss;
   int no_gradient;
   const char *name_hint;         /**< automatic node names: hint + counter */
+  int internal;                  /**< created by compiler passes only: not an MXNet operator */
+  uint32_t num_input_inits;      /**< "input:initializer" pairs: the `__init__` MXNet sets on */
+  const char *const *input_inits; /**< variables composed into those inputs ("moving_mean:zero") */
 } mxrtOpInfo;
 
 /** Number of operators in the table; mxrtOpGet(i) for i < that count. */
@@ -195,6 +198,16 @@ MXRT_API int mxrtOpAttrsCreate(mxrtOpHandle op, uint32_t num_attrs, const char *
 MXRT_API int mxrtOpAttrsFree(mxrtOpAttrsHandle attrs);
 /** Number of outputs (*out_num) and of those a user sees (*out_visible). */
 MXRT_API int mxrtOpAttrsNumOutputs(mxrtOpAttrsHandle attrs, int *out_num, int *out_visible);
+
+/** What a graph node with these attributes looks like (symbol composition):
+ * its input names (no `bias` when no_bias; variadic inputs expanded to
+ * arg0..argN-1), the outputs symbol JSON's node_row_ptr counts (hidden ones
+ * included) and the output names ("output", "output0", "mean"). The string
+ * arrays stay valid until the next call on this thread. */
+MXRT_API int mxrtOpAttrsGraphInfo(mxrtOpAttrsHandle attrs, uint32_t *out_num_inputs,
+                                  const char *const **out_input_names, int *out_json_outputs,
+                                  uint32_t *out_num_output_names,
+                                  const char *const **out_output_names);
 
 /** Runs an operator on NDArrays, asynchronously: the call returns once the
  * op is pushed to the engine; errors inside it surface at the next wait on
