@@ -8,5 +8,14 @@ from .context import Context, cpu, gpu, cpu_pinned, current_context, num_gpus
 from . import ndarray
 from . import ndarray as nd
 from . import random
+from . import registry
+from . import io
+from . import metric
+from . import initializer
+from . import initializer as init
+from . import model
+from . import callback
+from . import module
+from . import module as mod
 
 __version__ = "0.1.0"
