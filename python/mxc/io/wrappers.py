@@ -189,12 +189,13 @@ class PrefetchingIter(_CurrentBatch):
 
     def iter_next(self):
         batches = [f.take() for f in self._fetchers]
-        if batches[0] is None:
-            if any(b is not None for b in batches):
+        ended = [b is None for b in batches]
+        if any(ended):
+            if not all(ended):
                 raise ValueError("PrefetchingIter: the iterators have different numbers of "
                                  "batches")
             return False
-        if any(b is None or b.pad != batches[0].pad for b in batches):
+        if any(b.pad != batches[0].pad for b in batches):
             raise ValueError("PrefetchingIter: the iterators have different numbers of "
                              "examples")
         self.current_batch = DataBatch(sum([b.data for b in batches], []),
