@@ -290,7 +290,7 @@ class Constant(Initializer):
 
     def dumps(self):
         val = self._kwargs['value']
-        if not np.isscalar(val):
+        if isinstance(val, (np.ndarray, NDArray)):
             self._kwargs['value'] = val.tolist() if isinstance(val, np.ndarray) \
                 else val.asnumpy().tolist()
         return json.dumps([self.__class__.__name__.lower(), self._kwargs])
@@ -416,6 +416,7 @@ class LSTMBias(Initializer):
         self.forget_bias = forget_bias
 
     def _init_weight(self, name, arr):
-        arr[:] = 0.0
         num_hidden = int(arr.shape[0] / 4)
-        arr[num_hidden:2 * num_hidden] = self.forget_bias
+        bias = np.zeros(arr.shape, dtype=np.float32)
+        bias[num_hidden:2 * num_hidden] = self.forget_bias
+        arr[:] = bias
