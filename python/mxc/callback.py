@@ -137,8 +137,9 @@ class TqdmProgressBar(object):
     when the epoch ends, leaving MXNet's log lines as they are.
     """
 
-    def __init__(self, total=None, desc="Epoch", refresh=20, disable=False):
+    def __init__(self, total=None, desc="Epoch", refresh=20, disable=False, file=None):
         self.total = total
+        self.file = file
         self.desc = desc
         self.refresh = max(1, int(refresh))
         self.disable = disable
@@ -152,7 +153,7 @@ class TqdmProgressBar(object):
             self._epoch = param.epoch
             self._bar = tqdm(total=self.total, desc="%s[%d]" % (self.desc, param.epoch),
                              unit="batch", leave=False, dynamic_ncols=True,
-                             disable=self.disable)
+                             disable=self.disable, file=self.file)
         self._bar.update(1)
         if param.eval_metric is not None and param.nbatch % self.refresh == 0:
             self._bar.set_postfix({n: "%.4f" % v for n, v in
