@@ -8,6 +8,7 @@ from .context import Context, cpu, gpu, cpu_pinned, current_context, num_gpus
 from . import ndarray
 from . import ndarray as nd
 from . import random
+from . import kvstore, kvstore as kv, optimizer, lr_scheduler
 from . import registry
 from . import io
 from . import metric

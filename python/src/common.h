@@ -73,5 +73,6 @@ void bindNDArray(nb::module_ &m);
 void bindOps(nb::module_ &m);
 void bindIO(nb::module_ &m);
 void bindDLPack(nb::module_ &m);
+void bindKVStore(nb::module_ &m); // kvstore_binding.cc
 
 } // namespace mxcpy

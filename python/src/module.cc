@@ -83,4 +83,5 @@ NB_MODULE(_mxc, m) {
   bindOps(m);
   bindIO(m);
   bindDLPack(m);
+  bindKVStore(m);
 }

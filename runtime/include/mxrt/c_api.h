@@ -243,6 +243,66 @@ MXRT_API int mxrtEnginePush(mxrtEngineFn fn, void *user_data, void (*deleter)(vo
 /** Waits until the ops pushed so far that write var have run. */
 MXRT_API int mxrtEngineWaitForVar(mxrtVarHandle var);
 
+/* ---- KVStore (mxrt/kvstore.h) ------------------------------------------ */
+
+/** A key-value store. */
+typedef struct mxrtKVStore *mxrtKVStoreHandle;
+
+/** An updater: merges recv (the sum of one push's values for the key) into
+ * stored. key is the int key; str_key is its name for a store with string
+ * keys, else null. recv and stored are new handles the callee frees. It runs
+ * on an engine worker thread, in push order; it may push ops on the arrays
+ * but not wait on them. Returns 0, or -1 after mxrtSetLastError. */
+typedef int (*mxrtKVUpdaterFn)(int key, const char *str_key, mxrtNDArrayHandle recv,
+                               mxrtNDArrayHandle stored, void *user_data);
+
+/** MXNet's kv.create(type): "local", "device", ... ("dist*" is not supported yet). */
+MXRT_API int mxrtKVStoreCreate(const char *type, mxrtKVStoreHandle *out);
+/** Frees the handle (null is allowed); pending pushes and pulls still complete. */
+MXRT_API int mxrtKVStoreFree(mxrtKVStoreHandle handle);
+/** The lower-cased type; valid while the store lives. */
+MXRT_API int mxrtKVStoreGetType(mxrtKVStoreHandle handle, const char **out);
+MXRT_API int mxrtKVStoreGetRank(mxrtKVStoreHandle handle, int *out);
+MXRT_API int mxrtKVStoreGetNumWorkers(mxrtKVStoreHandle handle, int *out);
+
+/* Keys: num entries of either keys (int) or str_keys (names), the other
+ * null; entry i goes with arrays[i] and a key may repeat (values for one
+ * key are summed, outs for one key all receive it). A store uses one kind
+ * of key for its life ("Mixed key types are not allowed"). */
+
+/** Stores a copy of each value ("duplicate init of key K" if inited before). */
+MXRT_API int mxrtKVStoreInit(mxrtKVStoreHandle handle, uint32_t num, const int *keys,
+                             const char *const *str_keys, const mxrtNDArrayHandle *values);
+/** Sums each key's values, then runs the updater (or assigns); returns at once. */
+MXRT_API int mxrtKVStorePush(mxrtKVStoreHandle handle, uint32_t num, const int *keys,
+                             const char *const *str_keys, const mxrtNDArrayHandle *values,
+                             int priority);
+/** Copies each key's value into its out arrays; returns at once. */
+MXRT_API int mxrtKVStorePull(mxrtKVStoreHandle handle, uint32_t num, const int *keys,
+                             const char *const *str_keys, const mxrtNDArrayHandle *outs,
+                             int priority, int ignore_sparse);
+/** Push of (keys, values), then pull of (out_keys, outs); both of one key kind. */
+MXRT_API int mxrtKVStorePushPull(mxrtKVStoreHandle handle, uint32_t num, const int *keys,
+                                 const char *const *str_keys, const mxrtNDArrayHandle *values,
+                                 uint32_t num_out, const int *out_keys,
+                                 const char *const *out_str_keys, const mxrtNDArrayHandle *outs,
+                                 int priority);
+/** Init of (keys, values), then pull of (out_keys, outs). */
+MXRT_API int mxrtKVStoreBroadcast(mxrtKVStoreHandle handle, uint32_t num, const int *keys,
+                                  const char *const *str_keys, const mxrtNDArrayHandle *values,
+                                  uint32_t num_out, const int *out_keys,
+                                  const char *const *out_str_keys,
+                                  const mxrtNDArrayHandle *outs, int priority);
+/** Sets the updater (fn null: assignment). deleter(user_data), if not null,
+ * runs once the store and every pending update no longer need it (on any
+ * thread; also when this call fails). */
+MXRT_API int mxrtKVStoreSetUpdater(mxrtKVStoreHandle handle, mxrtKVUpdaterFn fn, void *user_data,
+                                   void (*deleter)(void *));
+/** Waits until every update pushed so far has run; reports an update's error. */
+MXRT_API int mxrtKVStoreWaitUpdates(mxrtKVStoreHandle handle);
+/** Waits for every worker (no-op for local stores). */
+MXRT_API int mxrtKVStoreBarrier(mxrtKVStoreHandle handle);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif
