@@ -90,7 +90,13 @@ def _progress(enabled, total):
     if not enabled:
         yield None
         return
-    from tqdm.contrib.logging import logging_redirect_tqdm  # pylint: disable=import-outside-toplevel
+    try:
+        from tqdm.contrib.logging import logging_redirect_tqdm  # pylint: disable=C0415
+    except ImportError:
+        if enabled == "auto":  # tqdm is a dependency, but fit works without it
+            yield None
+            return
+        raise
     bar = TqdmProgressBar(total=total, disable=None if enabled == "auto" else False)
     try:
         with logging_redirect_tqdm():
