@@ -14,6 +14,8 @@ merged by concatenating along their batch axis.
 import logging
 from collections import OrderedDict
 
+import numpy as np
+
 from .. import ndarray as nd
 from ..io import DataDesc
 
@@ -350,7 +352,7 @@ class DataParallelExecutorGroup(object):
                                            shared_buffer=self.shared_data_arrays[i],
                                            **input_shapes)
         self._total_exec_bytes += sum(
-            a.size * a.dtype.itemsize for a in executor.arg_arrays + executor.aux_arrays +
+            a.size * np.dtype(a.dtype).itemsize for a in executor.arg_arrays + executor.aux_arrays +
             [g for g in executor.grad_arrays if g is not None])
         return executor
 
