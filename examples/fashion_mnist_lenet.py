@@ -13,12 +13,12 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import mxc as mx  # noqa: E402
-from fashion_mnist import run  # noqa: E402
+from fashion_mnist import normalized, run  # noqa: E402
 
 
 def lenet(filters=(20, 50), hidden=500):
     """conv5x5(20)-relu-maxpool2 -> conv5x5(50)-relu-maxpool2 -> fc(500)-relu -> fc(10)."""
-    data = mx.sym.Variable('data')
+    data = normalized(mx.sym.Variable('data'))
     x = mx.sym.Convolution(data, kernel=(5, 5), num_filter=filters[0], name='conv1')
     x = mx.sym.Activation(x, act_type='relu', name='relu1')
     x = mx.sym.Pooling(x, pool_type='max', kernel=(2, 2), stride=(2, 2), name='pool1')
