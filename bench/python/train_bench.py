@@ -5,8 +5,10 @@ Module.fit and PyTorch, measured in the same run.
 
 Same model, data (the 60000 Fashion-MNIST training images, pixels / 256, in
 the order MNISTIter's seeded shuffle gives), batch size (128), optimizer
-(SGD, lr 0.05, momentum 0.9, wd 1e-4; no input normalization or rate schedule: they do not change the speed) and threads (every core the
-framework uses by default; PyTorch set to the machine's cores) for each.
+(SGD, lr 0.05, momentum 0.9, wd 1e-4; the examples' input normalization
+and rate schedule are left out: they do not change the speed) and threads
+(every core the framework uses by default; PyTorch set to the machine's
+cores) for each.
 One epoch is one pass of forward, backward, update and the training
 accuracy metric, without evaluation; the first epoch (compilation, warm-up)
 is reported apart and left out of min/median/max.
