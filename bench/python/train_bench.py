@@ -10,7 +10,7 @@ and rate schedule are left out: they do not change the speed) and threads
 (every core the framework uses by default; PyTorch set to the machine's
 cores) for each.
 One epoch is one pass of forward, backward, update and the training
-accuracy metric, without evaluation; the first epoch (compilation, warm-up)
+accuracy metric (shown: the last epoch's), without evaluation; the first epoch (compilation, warm-up)
 is reported apart and left out of min/median/max.
 
 Each framework runs in its own interpreter: mxc in this one's (.venv), MXNet
@@ -79,12 +79,12 @@ marks = []
 def epoch_end(epoch, sym, arg, aux):
     marks.append(time.perf_counter())
 extra = {extra}
+acc = mx.metric.Accuracy()
 marks.append(time.perf_counter())
-mod.fit(train, num_epoch=args['epochs'], optimizer='sgd', eval_metric='acc',
+mod.fit(train, num_epoch=args['epochs'], optimizer='sgd', eval_metric=acc,
         optimizer_params={{'learning_rate': args['lr'], 'momentum': 0.9, 'wd': 1e-4}},
         initializer=mx.init.Xavier(), epoch_end_callback=epoch_end, **extra)
-acc = mod.score(train, 'acc')[0][1]
-print(json.dumps({{'epochs': list(np.diff(marks)), 'train_accuracy': acc}}))
+print(json.dumps({{'epochs': list(np.diff(marks)), 'train_accuracy': acc.get_global()[1]}}))
 """
 
 TORCH_PROGRAM = r"""
