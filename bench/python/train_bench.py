@@ -10,8 +10,9 @@ and rate schedule are left out: they do not change the speed) and threads
 (every core the framework uses by default; PyTorch set to the machine's
 cores) for each.
 One epoch is one pass of forward, backward, update and the training
-accuracy metric (shown: the last epoch's), without evaluation; the first epoch (compilation, warm-up)
-is reported apart and left out of min/median/max.
+accuracy metric (shown: the last epoch's), without evaluation; the first
+epoch (compilation, warm-up) is reported apart and left out of
+min/median/max.
 
 Each framework runs in its own interpreter: mxc in this one's (.venv), MXNet
 in MXC_MXNET_PYTHON (/opt/mxnet-venv/bin/python), PyTorch in

@@ -399,7 +399,8 @@ def test_data_parallel_matches_one_device(kvstore, training):
     mods[0].init_params(mx.init.Xavier())
     arg = {k: v.copy() for k, v in mods[0].get_params()[0].items()}
     mods[1].init_params(arg_params=arg)
-    assert [s.stop - s.start for s in mods[1]._exec_group.slices] == [4, 12]  # pylint: disable=W0212
+    slices = mods[1]._exec_group.slices  # pylint: disable=protected-access
+    assert [s.stop - s.start for s in slices] == [4, 12]
     for i, mod in enumerate(mods):
         mod.init_optimizer(kvstore=kvstore if i else 'local', optimizer='sgd',
                            optimizer_params={'learning_rate': 0.2, 'momentum': 0.9})
