@@ -1,18 +1,35 @@
 #!/usr/bin/env bash
-# demo.sh - mxc end to end (scripts/demo.sh builds first, then runs this).
-#
-# Compiled deployment: `mxc compile` turns ResNet-18's symbol JSON into a
-# shared library for this CPU; `deploy` (libmxrt only: no MLIR, no LLVM, no
-# Python) runs it with parameters in MXNet's file format and prints the top
-# classes; MXNet 1.9.1 on the same parameters and input prints its own, for
-# comparison.
+# demo.sh - mxc end to end (scripts/demo.sh installs and builds first, then
+# runs this):
+#  1. train an MLP on Fashion-MNIST with mx.mod.Module (MXNet 1.x's API),
+#     show the plot and the test accuracy, and run the checkpoint compiled by
+#     `mxc compile` from the deploy program (libmxrt only: no MLIR, no LLVM,
+#     no Python). MXC_DEMO_EPOCHS (default 3) sets the epochs
+#     (examples/fashion_mnist_mlp.py trains 10 by default);
+#  2. compile ResNet-18's symbol JSON for this CPU and run it from deploy
+#     with parameters in MXNet's file format, next to MXNet 1.9.1's answer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=build/bin
 WORK=build/demo
+EPOCHS=${MXC_DEMO_EPOCHS:-3}
 MXNET_PYTHON=${MXC_MXNET_PYTHON:-/opt/mxnet-venv/bin/python}
 mkdir -p "$WORK"
 export MXC_CACHE_DIR="$PWD/$WORK/cache"
+
+echo "== Training an MLP (784-256-128-10) on Fashion-MNIST for $EPOCHS epochs"
+echo "   .venv/bin/python examples/fashion_mnist_mlp.py --epochs $EPOCHS --out-dir $WORK"
+.venv/bin/python examples/fashion_mnist_mlp.py --epochs "$EPOCHS" --out-dir "$WORK"
+
+PARAMS=$(printf '%s/fashion_mnist_mlp-%04d.params' "$WORK" "$EPOCHS")
+echo
+echo "== The compiled model from the deploy program (libmxrt only)"
+echo "   build/bin/deploy $WORK/fashion_mnist_mlp.so $PARAMS $WORK/deploy-input.npy --top 3"
+"$BIN/deploy" "$WORK/fashion_mnist_mlp.so" "$PARAMS" "$WORK/deploy-input.npy" --top 3 | head -6
+echo "   needs: $(readelf -d "$WORK/fashion_mnist_mlp.so" "$BIN/deploy" | grep NEEDED |
+  sed 's/.*\[\(.*\)\]/\1/' | sort -u | tr '\n' ' ')"
+
+echo
 
 echo "== mxc compile: ResNet-18 for data (1,3,224,224) on this CPU"
 /usr/bin/time -f "   compiled in %e s" \

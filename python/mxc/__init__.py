@@ -17,5 +17,14 @@ from . import visualization
 from . import visualization as viz
 from . import random
 from . import kvstore, kvstore as kv, optimizer, lr_scheduler
+from . import registry
+from . import io
+from . import metric
+from . import initializer
+from . import initializer as init
+from . import model
+from . import callback
+from . import module
+from . import module as mod
 
 __version__ = "0.1.0"
