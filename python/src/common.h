@@ -74,5 +74,6 @@ void bindOps(nb::module_ &m);
 void bindIO(nb::module_ &m);
 void bindDLPack(nb::module_ &m);
 void bindKVStore(nb::module_ &m); // kvstore_binding.cc
+void bindModule(nb::module_ &m);   // module_binding.cc
 
 } // namespace mxcpy

@@ -84,4 +84,5 @@ NB_MODULE(_mxc, m) {
   bindIO(m);
   bindDLPack(m);
   bindKVStore(m);
+  bindModule(m);
 }

@@ -1,13 +1,15 @@
 // module.cc - the extension module mxc._compiler: the compiler's C API
-// (libmxc_compiler: infer_api.h) for mx.sym.
+// (libmxc_compiler: infer_api.h, compiler_api.h) for mx.sym.
 //
 // A separate extension from mxc._mxc so that `import mxc` never loads MLIR:
 // mx.sym imports this one the first time it infers shapes or types. Results
 // come back as the C API's JSON text; failures raise mxc.MXNetError with the
 // compiler's message. Inference releases the GIL.
+#include "mxc/compiler_api.h"
 #include "mxc/infer_api.h"
 
 #include <nanobind/nanobind.h>
+#include <nanobind/stl/pair.h>
 #include <nanobind/stl/string.h>
 
 #include <string>
@@ -55,4 +57,21 @@ NB_MODULE(_compiler, m) {
       },
       "symbol_json"_a, "dtypes"_a,
       "Dtypes of arguments, aux states and outputs as JSON (mxcInferType).");
+  m.def(
+      "compile",
+      [](const std::string &json, const std::string &shapes, const std::string &dtypes,
+         const std::string &target, const std::string &options) {
+        const char *path = nullptr;
+        int hit = 0, rc;
+        {
+          nb::gil_scoped_release release;
+          rc = mxcCompile(json.c_str(), shapes.c_str(), dtypes.c_str(), target.c_str(),
+                          options.c_str(), &path, &hit);
+        }
+        if (rc != 0)
+          raise(mxcGetLastError());
+        return std::make_pair(std::string(path), hit != 0);
+      },
+      "symbol_json"_a, "shapes"_a, "dtypes"_a, "target"_a, "options"_a,
+      "Compiles through the module cache (mxcCompile): (path of the .so, cache hit).");
 }
