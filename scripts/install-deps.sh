@@ -37,11 +37,13 @@ fi
 .venv/bin/python -m pip install -q -r requirements-dev.txt
 
 # MXNet 1.9.1 needs numpy<1.24: it lives in its own environment, outside the
-# clone so that every clone and CI run reuses it.
+# clone so that every clone and CI run reuses it. graphviz: mx.viz's
+# reference renderings (test_viz).
 MXNET_VENV=${MXC_MXNET_VENV:-/opt/mxnet-venv}
-if [[ ! -x "$MXNET_VENV/bin/python" ]] || ! "$MXNET_VENV/bin/python" -c "import mxnet" 2>/dev/null; then
+if [[ ! -x "$MXNET_VENV/bin/python" ]] || ! "$MXNET_VENV/bin/python" -c "import mxnet, graphviz" 2>/dev/null; then
   echo "== creating the MXNet 1.9.1 reference environment in $MXNET_VENV"
-  if "$PYTHON" -m venv "$MXNET_VENV" && "$MXNET_VENV/bin/python" -m pip install -q "mxnet==1.9.1" "numpy<1.24"; then
+  if { [[ -x "$MXNET_VENV/bin/python" ]] || "$PYTHON" -m venv "$MXNET_VENV"; } &&
+    "$MXNET_VENV/bin/python" -m pip install -q "mxnet==1.9.1" "numpy<1.24" graphviz; then
     :
   else
     echo "warning: MXNet 1.9.1 could not be installed; cross-checks will be skipped" >&2
