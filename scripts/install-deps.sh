@@ -12,6 +12,7 @@ PACKAGES=(
   llvm-19-dev llvm-19-tools libmlir-19-dev mlir-19-tools
   libgtest-dev libgmock-dev libbenchmark-dev
   libopenblas-dev libdnnl-dev
+  libopenmpi-dev openmpi-bin
   python3 python3-venv python3-dev
   graphviz dataset-fashion-mnist
   binutils

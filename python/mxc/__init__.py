@@ -28,3 +28,7 @@ from . import module
 from . import module as mod
 
 __version__ = "0.1.0"
+
+# Last: a server process of a distributed job serves here and exits.
+from .kvstore import kvstore_server as _kvstore_server
+_kvstore_server._init_kvstore_server_module()

@@ -50,6 +50,21 @@ int callPythonUpdater(int key, const char *strKey, mxrtNDArrayHandle recv, mxrtN
   return -1;
 }
 
+/// The C controller of a server process: calls the Python callable in
+/// user data with (head, body as bytes).
+int callPythonController(int head, const char *body, size_t len, void *user) {
+  nb::gil_scoped_acquire gil;
+  try {
+    nb::handle(static_cast<PyObject *>(user))(head, nb::bytes(body, len));
+    return 0;
+  } catch (nb::python_error &e) {
+    mxrtSetLastError(e.what());
+  } catch (const std::exception &e) {
+    mxrtSetLastError(e.what());
+  }
+  return -1;
+}
+
 void releasePythonUpdater(void *user) {
   if (PyGILState_Check()) { // e.g. the store freed by Python itself, even at exit
     Py_DECREF(static_cast<PyObject *>(user));
@@ -191,6 +206,15 @@ public:
   void barrier() {
     releasingGIL([&] { return mxrtKVStoreBarrier(h_); });
   }
+  void sendCommandToServers(int head, const nb::bytes &body) {
+    std::string b(body.c_str(), body.size());
+    releasingGIL([&] { return mxrtKVStoreSendCommandToServers(h_, head, b.data(), b.size()); });
+  }
+  /// Serves (GIL released) until every worker closed; controller(head,
+  /// body) runs the commands with the GIL taken.
+  void runServer(nb::object controller) {
+    releasingGIL([&] { return mxrtKVStoreRunServer(h_, callPythonController, controller.ptr()); });
+  }
 
   /// The updater the native store holds, for the cycle collector: a
   /// Python updater usually refers back to the store (a closure, a
@@ -243,7 +267,21 @@ void bindKVStore(nb::module_ &m) {
       .def("set_updater", &KVStore::setUpdater, "updater"_a.none())
       .def("wait_updates", &KVStore::waitUpdates,
            "Blocks (GIL released) until every update pushed so far has run.")
-      .def("barrier", &KVStore::barrier);
+      .def("barrier", &KVStore::barrier)
+      .def("send_command_to_servers", &KVStore::sendCommandToServers, "head"_a, "body"_a)
+      .def("run_server", &KVStore::runServer, "controller"_a);
+  m.def(
+      "kvstore_role",
+      [] {
+        int role = 0;
+        releasingGIL([&] { return mxrtKVStoreGetRole(&role); });
+        return role == 1 ? "server" : "worker";
+      },
+      "This process's role in a distributed job ('worker' or 'server'); starts MPI.");
+  // A server process exits from inside `import mxc` (MXNet's behaviour):
+  // the half-imported package's objects are dropped at exit, which is no
+  // reference leak to report.
+  m.def("_quiet_exit", [] { nb::set_leak_warnings(false); });
 }
 
 } // namespace mxcpy

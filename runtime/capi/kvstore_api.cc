@@ -5,6 +5,7 @@
 // and hands the store int keys only. Updaters given as C callbacks are
 // wrapped into a KVUpdater that owns the callback's user data.
 #include "capi/c_api_internal.h"
+#include "kvstore/dist_loader.h"
 #include "mxrt/kvstore.h"
 
 #include <memory>
@@ -200,6 +201,34 @@ int mxrtKVStoreWaitUpdates(mxrtKVStoreHandle handle) {
 int mxrtKVStoreBarrier(mxrtKVStoreHandle handle) {
   MXRT_API_BEGIN();
   storeOf(handle, "mxrtKVStoreBarrier").barrier();
+  MXRT_API_END();
+}
+
+int mxrtKVStoreGetRole(int *out) {
+  zero(out);
+  MXRT_API_BEGIN();
+  MXRT_CHECK(out, "mxrtKVStoreGetRole: out is null");
+  *out = kvstore::distLibrary().role();
+  MXRT_API_END();
+}
+
+int mxrtKVStoreSendCommandToServers(mxrtKVStoreHandle handle, int head, const char *body,
+                                    size_t body_len) {
+  MXRT_API_BEGIN();
+  MXRT_CHECK(body || body_len == 0, "mxrtKVStoreSendCommandToServers: body is null");
+  storeOf(handle, "mxrtKVStoreSendCommandToServers")
+      .sendCommandToServers(head, std::string_view(body ? body : "", body_len));
+  MXRT_API_END();
+}
+
+int mxrtKVStoreRunServer(mxrtKVStoreHandle handle, mxrtKVControllerFn controller, void *user_data) {
+  MXRT_API_BEGIN();
+  KVStore &kv = storeOf(handle, "mxrtKVStoreRunServer");
+  kv.runServer([controller, user_data](int head, std::string_view body) {
+    MXRT_CHECK(controller, "server command ", head, ": no controller was given");
+    if (controller(head, body.data(), body.size(), user_data) != 0)
+      throw Error(lastError().empty() ? str("server command ", head, " failed") : lastError());
+  });
   MXRT_API_END();
 }
 

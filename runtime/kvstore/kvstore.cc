@@ -2,6 +2,7 @@
 // ints once per store), and the calls built from init/push/pull.
 #include "mxrt/kvstore.h"
 
+#include "kvstore/dist_loader.h"
 #include "kvstore/kvstore_local.h"
 #include "mxrt/base.h"
 
@@ -16,11 +17,16 @@ std::unique_ptr<KVStore> KVStore::create(std::string_view type) {
   std::string t(type);
   std::transform(t.begin(), t.end(), t.begin(), [](unsigned char c) { return std::tolower(c); });
   MXRT_CHECK(!t.empty(), "KVStore: empty type (try 'local' or 'device')");
-  MXRT_CHECK(t.find("dist") == std::string::npos, "KVStore type '", t,
-             "' is not supported yet: the distributed stores (dist_sync, dist_async, ...) need "
-             "the MPI transport, which mxc does not build yet; use 'local' or 'device'");
+  if (t.find("dist") != std::string::npos)
+    return std::unique_ptr<KVStore>(kvstore::distLibrary().create(t.c_str()));
   bool onDevices = t.find("device") != std::string::npos || t.find("nccl") != std::string::npos;
   return std::make_unique<kvstore::KVStoreLocal>(std::move(t), onDevices);
+}
+
+void KVStore::runServer(const KVController &) {
+  fail("KVStore '", type_,
+       "' has no server to run: only a distributed store in a server "
+       "process serves (see mxc-launch)");
 }
 
 // ---- keys --------------------------------------------------------------------

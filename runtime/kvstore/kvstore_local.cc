@@ -2,6 +2,7 @@
 // then update or assign), pull (broadcast), and the update op.
 #include "kvstore/kvstore_local.h"
 
+#include "kvstore/key_groups.h"
 #include "kvstore/reduce.h"
 #include "mxrt/base.h"
 
@@ -11,31 +12,6 @@
 
 namespace mxrt::kvstore {
 namespace {
-
-/// The arrays given for one key, in the order given.
-struct Group {
-  int key;
-  std::vector<NDArray> arrays;
-};
-
-/// Pairs keys[i] with arrays[i] and groups them by key, in ascending key
-/// order as MXNet does (so updates of one call run in key order).
-std::vector<Group> groupByKey(std::span<const int> keys, std::span<const NDArray> arrays,
-                              const char *what) {
-  MXRT_CHECK(keys.size() == arrays.size(), "KVStore ", what, ": ", keys.size(), " keys but ",
-             arrays.size(), " arrays");
-  std::vector<std::pair<int, size_t>> order;
-  for (size_t i = 0; i < keys.size(); ++i)
-    order.emplace_back(keys[i], i);
-  std::sort(order.begin(), order.end()); // by key, then by position
-  std::vector<Group> groups;
-  for (auto [key, i] : order) {
-    if (groups.empty() || groups.back().key != keys[i])
-      groups.push_back({keys[i], {}});
-    groups.back().arrays.push_back(arrays[i]);
-  }
-  return groups;
-}
 
 /// Both contexts address the same memory (all host contexts do).
 bool sameMemory(const Context &a, const Context &b) { return (a.isHost() && b.isHost()) || a == b; }

@@ -164,8 +164,6 @@ def test_errors_name_the_key_and_shapes():
         kv2.push('x', mx.nd.ones((2, 3)))
     with pytest.raises(mx.MXNetError, match="Mixed key types are not allowed"):
         kv2.push(1, mx.nd.ones((3, 3)))
-    with pytest.raises(mx.MXNetError, match="not supported"):
-        mx.kv.create('dist_sync')
     with pytest.raises(mx.MXNetError, match="row_sparse_pull is not supported"):
         kv.row_sparse_pull(3, out=mx.nd.ones((2, 3)), row_ids=mx.nd.array([0]))
     with pytest.raises(TypeError):

@@ -106,8 +106,11 @@ def create(name='local'):
     ``local`` sums pushed values and updates the weights in CPU memory;
     ``device`` does both on the devices the values come from (peer copies
     between GPUs). Any other name without 'dist' works as ``local`` (e.g.
-    'local_allreduce_cpu'); the distributed kinds ('dist_sync',
-    'dist_async', ...) are not supported yet and raise MXNetError.
+    'local_allreduce_cpu'). A name with 'dist' ('dist_sync', 'dist_async',
+    'dist_device_sync') is a worker's store of a distributed job started by
+    mxc-launch or mpirun: pushes go to server processes, which sum them
+    across workers and run the optimizer (dist_sync once every worker
+    pushed a key, dist_async at each push).
 
     Parameters
     ----------

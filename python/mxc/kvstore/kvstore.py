@@ -33,7 +33,9 @@ atexit.register(_drain_engine)
 class KVStore(KVStoreBase):
     """A key-value store for synchronization of values over multiple devices.
 
-    Create it with ``mx.kv.create('local')`` or ``mx.kv.create('device')``.
+    Create it with ``mx.kv.create('local')``, ``mx.kv.create('device')``, or
+    in a job started by mxc-launch or mpirun, ``mx.kv.create('dist_sync')``
+    or ``'dist_async'`` (docs/distributed.md).
     """
 
     def __init__(self, handle):
@@ -119,8 +121,18 @@ class KVStore(KVStoreBase):
         >>> kv.set_optimizer(mx.optimizer.SGD())    # learning rate 0.01
         >>> kv.push(0, mx.nd.ones((2, 2)))
         >>> kv.pull(0, out=w)                        # w is -0.01 everywhere
+
+        In a distributed store's workers, the optimizer is pickled (protocol
+        0) and sent to the servers, which run it; every worker then waits
+        for the others, so no push arrives before the servers have it.
         """
-        self._set_updater(opt.get_updater(optimizer))
+        if 'dist' in self.type and _mxc.kvstore_role() == 'worker':
+            self._send_command_to_servers(0, pickle.dumps(optimizer, 0))
+            if getattr(optimizer, 'multi_precision', False):
+                self._send_command_to_servers(1, b'')
+            self._barrier()
+        else:
+            self._set_updater(opt.get_updater(optimizer))
 
     def is_capable(self, capability):
         """Whether the store can run an optimizer (it can)."""
@@ -185,11 +197,21 @@ class KVStore(KVStoreBase):
         self.handle.wait_updates()
 
     def _barrier(self):
-        """Waits for every worker (nothing to wait for in a local store)."""
+        """Waits for every worker (nothing to wait for in a local store).
+
+        Examples
+        --------
+        >>> kv = mx.kv.create('dist_sync')
+        >>> kv._barrier()    # every worker reached this line
+        """
         self.handle.barrier()
 
     def _send_command_to_servers(self, head, body):
-        """Local stores have no servers: nothing to send."""
+        """Sends a command to every server (rank 0 sends; local stores have
+        no servers): MXNet's head 0 is a pickled optimizer."""
+        if isinstance(body, str):
+            body = body.encode('utf-8')
+        self.handle.send_command_to_servers(int(head), bytes(body))
 
     def __getstate__(self):
         raise pickle.PicklingError("a KVStore cannot be pickled")

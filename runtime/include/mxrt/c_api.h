@@ -269,7 +269,7 @@ typedef struct mxrtKVStore *mxrtKVStoreHandle;
 typedef int (*mxrtKVUpdaterFn)(int key, const char *str_key, mxrtNDArrayHandle recv,
                                mxrtNDArrayHandle stored, void *user_data);
 
-/** MXNet's kv.create(type): "local", "device", ... ("dist*" is not supported yet). */
+/** MXNet's kv.create(type): "local", "device", "dist_sync", "dist_async", ... */
 MXRT_API int mxrtKVStoreCreate(const char *type, mxrtKVStoreHandle *out);
 /** Frees the handle (null is allowed); pending pushes and pulls still complete. */
 MXRT_API int mxrtKVStoreFree(mxrtKVStoreHandle handle);
@@ -315,6 +315,25 @@ MXRT_API int mxrtKVStoreSetUpdater(mxrtKVStoreHandle handle, mxrtKVUpdaterFn fn,
 MXRT_API int mxrtKVStoreWaitUpdates(mxrtKVStoreHandle handle);
 /** Waits for every worker (no-op for local stores). */
 MXRT_API int mxrtKVStoreBarrier(mxrtKVStoreHandle handle);
+
+/* Distributed jobs (libmxrt_mpi, loaded on first use): every process of
+ * the job is a worker or a server (docs/distributed.md). */
+
+/** This process's role: 0 worker, 1 server. Starts MPI, which waits for
+ * every process of the job; error when libmxrt_mpi is missing. */
+MXRT_API int mxrtKVStoreGetRole(int *out);
+/** A server command: head (0: a pickled optimizer) and body, as MXNet's
+ * controller receives them. Returns 0, or -1 after mxrtSetLastError (the
+ * sending worker gets the error). */
+typedef int (*mxrtKVControllerFn)(int head, const char *body, size_t body_len, void *user_data);
+/** MXNet's _send_command_to_servers: rank 0 sends, and returns once every
+ * server ran the command; other workers return at once. */
+MXRT_API int mxrtKVStoreSendCommandToServers(mxrtKVStoreHandle handle, int head,
+                                             const char *body, size_t body_len);
+/** In a server process: serves until every worker has closed, running
+ * commands through controller on this thread (so do the updates). */
+MXRT_API int mxrtKVStoreRunServer(mxrtKVStoreHandle handle, mxrtKVControllerFn controller,
+                                  void *user_data);
 
 /* ---- compiled modules (mxrt/module.h) ---------------------------------- */
 

@@ -10,8 +10,10 @@
 //
 // Kinds (create): "local" reduces on the CPU; "device" reduces on the
 // devices the values live on (peer copies between GPUs). Distributed kinds
-// ("dist_sync", "dist_async", ...) plug in behind the same interface later;
-// today they are an Error saying so.
+// (a type containing "dist": "dist_sync", "dist_async", "dist_device_sync",
+// ...) live in libmxrt_mpi, loaded on first use (libmxrt needs no MPI):
+// workers push to and pull from server processes over MPI, and the servers
+// run the updater (docs/distributed.md).
 #pragma once
 
 #include "mxrt/ndarray.h"
@@ -44,8 +46,9 @@ using KVUpdater =
 class KVStore {
 public:
   /// MXNet's kv.create: the type is lower-cased; one containing "dist" is
-  /// not supported yet; one containing "device" or "nccl" reduces on the
-  /// devices; anything else ("local", "local_allreduce_cpu") on the CPU.
+  /// distributed (Error when libmxrt_mpi cannot be loaded); one containing
+  /// "device" or "nccl" reduces on the devices; anything else ("local",
+  /// "local_allreduce_cpu") on the CPU.
   static std::unique_ptr<KVStore> create(std::string_view type);
   virtual ~KVStore();
 
@@ -99,6 +102,17 @@ public:
   virtual void waitUpdates() = 0;
   /// Waits for every worker (local stores: nothing to wait for).
   virtual void barrier() {}
+
+  /// A server command's handler: MXNet's head (0: a pickled optimizer) and
+  /// body, as the worker sent them. A throw is the worker's error.
+  using KVController = std::function<void(int head, std::string_view body)>;
+  /// MXNet's _send_command_to_servers: returns once every server ran the
+  /// command. Stores without servers have nothing to do.
+  virtual void sendCommandToServers(int head, std::string_view body) {}
+  /// In a server process of a distributed job: serves the workers until
+  /// every one has closed, calling controller for the commands the server
+  /// does not handle itself. Error for every other store.
+  virtual void runServer(const KVController &controller);
 
 protected:
   explicit KVStore(std::string type) : type_(std::move(type)) {}

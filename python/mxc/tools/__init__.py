@@ -1,0 +1,1 @@
+"""Command-line tools that come with the mxc package (mxc-launch)."""
