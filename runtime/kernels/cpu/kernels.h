@@ -239,4 +239,29 @@ struct OptimizerParams {
 void optimizerUpdate(OptimizerKind kind, const OptimizerParams &p, const TBlob &weight,
                      const TBlob &grad, std::span<const TBlob> states, const TBlob &out);
 
+// ---- misc.cc ------------------------------------------------------------------------
+
+/// _slice_assign(_scalar): out = lhs with the slice `ranges` replaced by rhs
+/// (or by scalar when rhs is null); out may be lhs itself.
+void sliceAssign(const TBlob &lhs, const TBlob *rhs, double scalar,
+                 std::span<const SliceRange> ranges, const TBlob &out);
+/// _arange: start + floor(i / repeat) * step.
+void arange(double start, double step, int64_t repeat, const TBlob &out);
+/// _linspace: start + i * step, step (stop - start) / (num - 1) with the
+/// endpoint, else / num (in double, as MXNet).
+void linspace(double start, double stop, int64_t num, bool endpoint, const TBlob &out);
+/// _eye: ones on diagonal k of a 2-D out.
+void eye(int64_t k, const TBlob &out);
+/// diag: a vector's matrix, or diagonal k of axes (axis1, axis2) as the last axis.
+void diag(const TBlob &in, int64_t k, int64_t axis1, int64_t axis2, const TBlob &out);
+/// depth_to_space (toSpace) / space_to_depth on (N, C, H, W).
+void depthToSpace(const TBlob &in, int64_t blockSize, bool toSpace, const TBlob &out);
+/// moments: mean and (biased) variance over the masked axes.
+void moments(const TBlob &in, AxisMask axes, const TBlob &mean, const TBlob &var);
+/// smooth_l1: |x| - 0.5 / sigma^2 where |x| > 1 / sigma^2, else 0.5 (sigma x)^2.
+void smoothL1(const TBlob &in, double sigma, const TBlob &out);
+/// SequenceMask: positions at or past each sequence's length get value.
+void sequenceMask(const TBlob &data, const TBlob *length, double value, int64_t axis,
+                  const TBlob &out);
+
 } // namespace mxrt::kernels::cpu
