@@ -1,4 +1,4 @@
-// kernels_indexing_test.cc - take, pick, one_hot, gather_nd and
+// kernels_indexing_test.cc - take, pick, one_hot, gather_nd, scatter_nd and
 // topk/sort/argsort against references and MXNet 1.9's printed results.
 #include "kernels/cpu/cpu_util.h"
 #include "kernels/cpu/kernels.h"
@@ -13,13 +13,6 @@ namespace {
 using kernels::cpu::IndexMode;
 using namespace mxrt::testing;
 namespace kc = mxrt::kernels::cpu;
-
-HostArray arange(const TShape &s, DType t = DType::Float32) {
-  HostArray a(s, t);
-  for (int64_t i = 0; i < a.numel(); ++i)
-    a.set(i, double(i));
-  return a;
-}
 
 HostArray fromValues(const std::vector<double> &v, const TShape &s, DType t = DType::Float32) {
   HostArray a(s, t);
@@ -140,6 +133,33 @@ TEST(KernelsIndexing, SortAlongMiddleAxisAgainstReference) {
         EXPECT_EQ(col[size_t(ix.get((o * 4 + r) * 5 + k))], sorted[size_t(r)]);
       }
     }
+}
+
+TEST(KernelsIndexing, ScatterNdInvertsGatherNd) {
+  // MXNet 1.9.1: scatter_nd([2, 3, 4], [[1, 0, 1], [0, 1, 0]], shape=(2, 2))
+  // = [[0, 3], [4, 0]] (a repeated position keeps the last row).
+  HostArray out(TShape{2, 2}, DType::Float32);
+  kc::scatterNd(fromValues({2, 3, 4}, TShape{3}), fromValues({1, 0, 1, 0, 1, 0}, TShape{2, 3}),
+                out);
+  EXPECT_EQ(out.values(), (std::vector<double>{0, 3, 4, 0}));
+  // Rows: gather_nd of the scattered array gives the data back.
+  std::mt19937 rng(81);
+  for (DType t : {DType::UInt8, DType::Float16, DType::Float32, DType::Float64}) {
+    HostArray data = randomArray(TShape{3, 4}, t, rng, 1, 50), idx(TShape{2, 3}, DType::Int64),
+              big(TShape{5, 2, 4}, t), back(TShape{3, 4}, t);
+    const std::vector<double> pos{4, 0, -3, 1, 0, 1}; // (4, 1), (0, 0), (-3 = 2, 1)
+    for (int64_t i = 0; i < 6; ++i)
+      idx.set(i, pos[size_t(i)]);
+    kc::scatterNd(data, idx, big);
+    kc::gatherNd(big, idx, back);
+    EXPECT_TRUE(sameBits(back, data)) << dtypeName(t);
+    const std::vector<double> v = big.values();
+    EXPECT_EQ(std::count(v.begin(), v.end(), 0.0), big.numel() - data.numel())
+        << "everything else is zero";
+  }
+  HostArray bad(TShape{2, 2}, DType::Float32);
+  EXPECT_THROW(kc::scatterNd(fromValues({1}, TShape{1}), fromValues({2, 0}, TShape{2, 1}), bad),
+               Error);
 }
 
 } // namespace

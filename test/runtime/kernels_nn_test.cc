@@ -1,24 +1,18 @@
-// kernels_nn_test.cc - Convolution, Pooling, BatchNorm, LayerNorm,
-// softmax family, LeakyReLU and the optimizer updates against naive
-// double-precision references and numbers printed by MXNet 1.9.1.
+// kernels_nn_test.cc - Convolution, Pooling and its gradient, BatchNorm,
+// LayerNorm, softmax family, LeakyReLU and the optimizer updates against
+// naive double-precision references and numbers printed by MXNet 1.9.1.
 #include "kernels/cpu/cpu_util.h"
 #include "kernels/cpu/kernels.h"
 #include "kernels_testing.h"
 
 #include <cmath>
+#include <tuple>
 
 namespace mxrt {
 namespace {
 
 using namespace mxrt::testing;
 namespace kc = mxrt::kernels::cpu;
-
-HostArray arange(const TShape &s, DType t = DType::Float32) {
-  HostArray a(s, t);
-  for (int64_t i = 0; i < a.numel(); ++i)
-    a.set(i, double(i));
-  return a;
-}
 
 // ---- Convolution -----------------------------------------------------------------
 
@@ -172,6 +166,123 @@ TEST(KernelsNN, PoolingMatchesMXNet) {
           m = std::max(m, x3.get((((o[0] * 3 + o[1]) * 4 + 2 * o[2] + a) * 5 + 2 * o[3] + b) * 6 +
                                  2 * o[4] + c));
     ASSERT_EQ(y3.get(i), m);
+  }
+}
+
+/// _backward_Pooling of x with out_grad 1, 2, 3, ... (the forward output
+/// computed by pooling()).
+HostArray poolGrad(const HostArray &x, const kc::PoolParams &p, const TShape &outShape) {
+  HostArray y(outShape, x.dtype()), dy = arange(outShape, x.dtype()), dx(x.shape(), x.dtype());
+  for (int64_t i = 0; i < dy.numel(); ++i)
+    dy.set(i, double(i + 1));
+  kc::pooling(x, p, y);
+  kc::poolingBackward(dy, x, y, p, dx);
+  return dx;
+}
+
+TEST(KernelsNN, PoolingBackwardMatchesMXNet) {
+  // Numbers from MXNet 1.9.1's autograd with out_grad = 1, 2, 3, ...
+  HostArray x = arange(TShape{1, 1, 5, 5});
+  kc::PoolParams p;
+  p.kernel = {3, 3};
+  p.stride = {2, 2};
+  p.pad = {1, 1};
+  p.type = kc::PoolType::Avg;
+  expectClose(poolGrad(x, p, TShape{1, 1, 3, 3}),
+              {0.11111111, 0.33333334, 0.22222222, 0.55555558, 0.33333334, 0.55555558, 1.3333334,
+               0.77777779, 1.7777779,  1,          0.44444445, 1,          0.55555558, 1.2222223,
+               0.66666669, 1.2222222,  2.6666667,  1.4444444,  3.1111112,  1.6666667,  0.77777779,
+               1.6666667,  0.8888889,  1.8888888,  1},
+              1e-6, "avg");
+  p.countIncludePad = false;
+  expectClose(poolGrad(x, p, TShape{1, 1, 3, 3}),
+              {0.25,       0.58333337, 0.33333334, 1.0833334,  0.75,      0.91666669, 1.8055556,
+               0.88888896, 2.6388888,  1.75,       0.66666669, 1.2222223, 0.55555558, 1.5555556,
+               1,          2.4166667,  4.3055558,  1.888889,   5.1388888, 3.25,       1.75,
+               3.0833335,  1.3333334,  3.5833335,  2.25},
+              1e-6, "avg no pad");
+  p.type = kc::PoolType::Sum;
+  expectClose(poolGrad(x, p, TShape{1, 1, 3, 3}),
+              {1, 3, 2, 5, 3, 5, 12, 7, 16, 9, 4, 9, 5, 11, 6, 11, 24, 13, 28, 15, 7, 15, 8, 17, 9},
+              0, "sum");
+  // max: ties go to the first element of the window in row-major order;
+  // overlapping windows accumulate.
+  HostArray xt(TShape{1, 1, 4, 4}, DType::Float32);
+  const double tv[] = {1, 4, 4, 2, 0, 4, 3, 3, 5, 1, 1, 5, 2, 2, 0, 5};
+  for (int i = 0; i < 16; ++i)
+    xt.set(i, tv[i]);
+  kc::PoolParams m;
+  m.kernel = {3, 3};
+  m.stride = {1, 1};
+  expectClose(poolGrad(xt, m, TShape{1, 1, 2, 2}), {0, 0, 0, 0, 0, 0, 0, 0, 4, 0, 0, 6, 0, 0, 0, 0},
+              0, "max ties");
+  // 'full' convention: the cut last windows.
+  HostArray x6 = arange(TShape{1, 1, 6, 6});
+  m.stride = {2, 2};
+  expectClose(poolGrad(x6, m, TShape{1, 1, 3, 3}),
+              {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 2, 3,
+               0, 0, 0, 0, 0, 0, 0, 0, 4, 0, 5, 6, 0, 0, 7, 0, 8, 9},
+              0, "max full");
+  kc::PoolParams lp;
+  lp.kernel = {2, 2};
+  lp.stride = {2, 2};
+  lp.type = kc::PoolType::Lp;
+  expectClose(poolGrad(x, lp, TShape{1, 1, 2, 2}),
+              {0,         0.12700012, 0.35634834, 0.53452247, 0,         0.63500065, 0.7620008,
+               1.2472192, 1.4253933,  0,          1.132277,   1.2455046, 1.5773779,  1.7088261,
+               0,         1.6984155,  1.8116431,  2.2346187,  2.3660667, 0,          0,
+               0,         0,          0,          0},
+              1e-6, "lp 2");
+  // lp with p = 1 is a plain sum in MXNet (no absolute value), its gradient dy.
+  HostArray xn(TShape{1, 1, 5, 5}, DType::Float32), yn(TShape{1, 1, 2, 2}, DType::Float32);
+  for (int64_t i = 0; i < 25; ++i)
+    xn.set(i, double(i - 12));
+  lp.pValue = 1;
+  kc::pooling(xn, lp, yn);
+  expectClose(yn, {-36, -28, 4, 12}, 0, "lp 1 forward");
+  expectClose(poolGrad(xn, lp, TShape{1, 1, 2, 2}),
+              {1, 1, 2, 2, 0, 1, 1, 2, 2, 0, 3, 3, 4, 4, 0, 3, 3, 4, 4, 0, 0, 0, 0, 0, 0}, 0,
+              "lp 1");
+  lp.pValue = 4;
+  EXPECT_THROW(kc::pooling(xn, lp, yn), Error);
+}
+
+TEST(KernelsNN, PoolingBackwardAgainstFiniteDifferences) {
+  // avg and lp 2 in 1-D and 3-D with padding, in float64.
+  std::mt19937 rng(63);
+  for (auto [type, shape, out] :
+       {std::tuple{kc::PoolType::Avg, TShape{2, 2, 7}, TShape{2, 2, 4}},
+        {kc::PoolType::Lp, TShape{1, 2, 4, 3, 5}, TShape{1, 2, 3, 2, 3}},
+        {kc::PoolType::Sum, TShape{1, 2, 4, 3, 5}, TShape{1, 2, 3, 2, 3}}}) {
+    kc::PoolParams p;
+    p.type = type;
+    const int nd = shape.ndim() - 2;
+    p.kernel.assign(size_t(nd), 3);
+    p.stride.assign(size_t(nd), 2);
+    p.pad.assign(size_t(nd), 1);
+    HostArray x = randomArray(shape, DType::Float64, rng, 0.5, 2), y(out, DType::Float64),
+              dy = randomArray(out, DType::Float64, rng), dx(shape, DType::Float64);
+    kc::pooling(x, p, y);
+    kc::poolingBackward(dy, x, y, p, dx);
+    // d(sum(dy * pool(x)))/dx_i by central differences.
+    auto objective = [&](const HostArray &xx) {
+      HostArray yy(out, DType::Float64);
+      kc::pooling(xx, p, yy);
+      double s = 0;
+      for (int64_t i = 0; i < yy.numel(); ++i)
+        s += dy.get(i) * yy.get(i);
+      return s;
+    };
+    std::vector<double> want(size_t(x.numel()));
+    for (int64_t i = 0; i < x.numel(); ++i) {
+      const double v = x.get(i), h = 1e-6;
+      x.set(i, v + h);
+      const double up = objective(x);
+      x.set(i, v - h);
+      want[size_t(i)] = (up - objective(x)) / (2 * h);
+      x.set(i, v);
+    }
+    expectClose(dx, want, 1e-6, "finite differences " + shape.str());
   }
 }
 

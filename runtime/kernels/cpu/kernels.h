@@ -82,6 +82,14 @@ void concat(std::span<const TBlob> in, int64_t axis, const TBlob &out);
 void stack(std::span<const TBlob> in, int64_t axis, const TBlob &out);
 /// SliceChannel/split into equal parts along axis (outputs may be squeezed).
 void split(const TBlob &in, int64_t axis, std::span<const TBlob> out);
+/// Part k of out is [starts[k], starts[k + 1]) along axis (the last part up
+/// to the axis's end); outputs may be squeezed. Errors name op.
+void splitAt(const TBlob &in, int64_t axis, std::span<const int64_t> starts,
+             std::span<const TBlob> out, const char *op = "_split_v2");
+/// _split_v2's part starts from its attributes (sections > 0: numpy's
+/// array_split, else indices).
+std::vector<int64_t> splitV2Starts(const TShape &data, int64_t axis, int64_t sections,
+                                   std::span<const int64_t> indices);
 enum class PadMode : uint8_t { Constant, Edge, Reflect };
 /// Pad: width holds (before, after) per axis.
 void pad(const TBlob &in, PadMode mode, std::span<const int64_t> width, double value,
@@ -101,6 +109,9 @@ void pick(const TBlob &data, const TBlob &index, int64_t axis, IndexMode mode, c
 void oneHot(const TBlob &indices, int64_t depth, double on, double off, const TBlob &out);
 /// gather_nd: indices (M, ...) index the first M axes of data.
 void gatherNd(const TBlob &data, const TBlob &indices, const TBlob &out);
+/// scatter_nd, gather_nd's inverse: out = 0, then row j of data goes to the
+/// position indices[:, j] names (the last of repeated positions wins).
+void scatterNd(const TBlob &data, const TBlob &indices, const TBlob &out);
 /// topk/sort/argsort along axis (none: flattened): the first k (k < 1: all)
 /// in ascending or descending order, stable for ties. Any of values,
 /// indices (any dtype) and mask (data's shape, 1 where selected) may be null.
@@ -161,6 +172,11 @@ void randomFill(RandomKind kind, PhiloxState st, double a, double b, const TBlob
 /// Dropout in training: mask = bernoulli(1 - p) / (1 - p) over mask's shape
 /// (data's, or 1 along the `axes` of variational dropout), out = data * mask.
 void dropout(PhiloxState st, double p, const TBlob &data, const TBlob &out, const TBlob &mask);
+/// Philox blocks _shuffle consumes for data.
+uint64_t shuffleBlocks(const TBlob &data);
+/// _shuffle: out = data with its rows (first axis) in a random order; out
+/// may be data itself.
+void shuffle(PhiloxState st, const TBlob &data, const TBlob &out);
 
 // ---- nn_norm.cc -----------------------------------------------------------------
 
@@ -215,6 +231,10 @@ struct PoolParams {
 };
 /// Pooling forward, channel-first; out's spatial extents decide the windows.
 void pooling(const TBlob &data, const PoolParams &p, const TBlob &out);
+/// _backward_Pooling: data_grad from out_grad, the forward data and output
+/// (max: to the first input of a window equal to its output, as MXNet).
+void poolingBackward(const TBlob &outGrad, const TBlob &data, const TBlob &output,
+                     const PoolParams &p, const TBlob &dataGrad);
 enum class LeakyType : uint8_t { Leaky, PRelu, Elu, Selu, Gelu, RRelu };
 struct LeakyParams {
   LeakyType type = LeakyType::Leaky;
