@@ -1,6 +1,6 @@
 // kernels_nn_test.cc - Convolution, Pooling and its gradient, BatchNorm,
-// LayerNorm, softmax family, LeakyReLU and the optimizer updates against
-// naive double-precision references and numbers printed by MXNet 1.9.1.
+// LayerNorm, softmax family and LeakyReLU against naive double-precision
+// references and numbers printed by MXNet 1.9.1.
 #include "kernels/cpu/cpu_util.h"
 #include "kernels/cpu/kernels.h"
 #include "kernels_testing.h"
@@ -388,7 +388,7 @@ TEST(KernelsNN, LayerNormAndSoftmaxFamily) {
   expectClose(o, {0.5, 0.5, 0, 0, 0.25, 0.25, 0.25, 0.25}, 1e-6, "use_length");
 }
 
-// ---- LeakyReLU and optimizers --------------------------------------------------------------
+// ---- LeakyReLU --------------------------------------------------------------------------
 
 TEST(KernelsNN, LeakyReluVariants) {
   HostArray x(TShape{2, 3, 2}, DType::Float32), y(TShape{2, 3, 2}, DType::Float32);
@@ -422,51 +422,6 @@ TEST(KernelsNN, LeakyReluVariants) {
       [&](double v, int64_t i) { return v > 0 ? v : gamma.get(i / 2 % 3) * v; }, &gamma);
   check(kc::LeakyType::RRelu,
         [](double v, int64_t) { return v > 0 ? v : (0.125 + 0.334) / 2 * v; });
-}
-
-TEST(KernelsNN, OptimizerUpdates) {
-  std::mt19937 rng(65);
-  const TShape s{1000};
-  HostArray w = randomArray(s, DType::Float32, rng), g = randomArray(s, DType::Float32, rng, -3, 3),
-            m = randomArray(s, DType::Float32, rng), v = randomArray(s, DType::Float32, rng, 0, 1),
-            out(s, DType::Float32);
-  kc::OptimizerParams p;
-  p.lr = 0.1;
-  p.wd = 0.01;
-  p.rescaleGrad = 0.5;
-  p.clipGradient = 1;
-  p.momentum = 0.9;
-  auto cg = [&](int64_t i) { return std::clamp(0.5 * g.get(i), -1.0, 1.0); };
-  kc::optimizerUpdate(kc::OptimizerKind::Sgd, p, w, g, {}, out);
-  std::vector<double> want;
-  for (int64_t i = 0; i < 1000; ++i)
-    want.push_back(w.get(i) - 0.1 * (cg(i) + 0.01 * w.get(i)));
-  expectClose(out, want, 1e-6, "sgd");
-
-  std::vector<double> m0 = m.values(), v0 = v.values();
-  const TBlob mom[] = {m};
-  kc::optimizerUpdate(kc::OptimizerKind::SgdMom, p, w, g, mom, out);
-  std::vector<double> wantM;
-  want.clear();
-  for (int64_t i = 0; i < 1000; ++i) {
-    double mi = 0.9 * m0[size_t(i)] - 0.1 * (cg(i) + 0.01 * w.get(i));
-    wantM.push_back(mi);
-    want.push_back(w.get(i) + mi);
-  }
-  expectClose(m, wantM, 1e-6, "sgd_mom state");
-  expectClose(out, want, 1e-6, "sgd_mom");
-
-  m0 = m.values();
-  const TBlob adam[] = {m, v};
-  kc::optimizerUpdate(kc::OptimizerKind::Adam, p, w, g, adam, out);
-  want.clear();
-  for (int64_t i = 0; i < 1000; ++i) {
-    double gw = cg(i) + 0.01 * w.get(i);
-    double mi = 0.9 * m0[size_t(i)] + 0.1 * gw, vi = 0.999 * v0[size_t(i)] + 0.001 * gw * gw;
-    want.push_back(w.get(i) - 0.1 * mi / (std::sqrt(vi) + 1e-8));
-  }
-  expectClose(out, want, 1e-5, "adam");
-  EXPECT_THROW(kc::optimizerUpdate(kc::OptimizerKind::Adam, p, w, g, mom, out), Error);
 }
 
 TEST(KernelsNN, MultithreadedEqualsSingleThreaded) {

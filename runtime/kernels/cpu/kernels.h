@@ -247,18 +247,6 @@ struct LeakyParams {
 void leakyRelu(const TBlob &data, const TBlob *gamma, LeakyParams p, const TBlob &out,
                const TBlob *mask);
 
-// ---- optimizer.cc --------------------------------------------------------------------
-
-enum class OptimizerKind : uint8_t { Sgd, SgdMom, Adam };
-struct OptimizerParams {
-  double lr = 0, wd = 0, rescaleGrad = 1, clipGradient = -1;
-  double momentum = 0, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8;
-};
-/// One fused update pass: states are () for sgd, (mom) for sgd_mom,
-/// (mean, var) for adam, updated in place; out receives the new weight.
-void optimizerUpdate(OptimizerKind kind, const OptimizerParams &p, const TBlob &weight,
-                     const TBlob &grad, std::span<const TBlob> states, const TBlob &out);
-
 // ---- misc.cc ------------------------------------------------------------------------
 
 /// _slice_assign(_scalar): out = lhs with the slice `ranges` replaced by rhs
