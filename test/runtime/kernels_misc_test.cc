@@ -1,7 +1,7 @@
 // kernels_misc_test.cc - the smaller ops of misc.cc (_arange, _linspace,
 // _eye, _slice_assign(_scalar), diag, depth_to_space/space_to_depth,
-// moments, smooth_l1, SequenceMask) against index-by-index references and
-// numbers printed by MXNet 1.9.1.
+// moments, smooth_l1, SequenceMask/Last/Reverse) against index-by-index
+// references and numbers printed by MXNet 1.9.1.
 #include "kernels/cpu/cpu_util.h"
 #include "kernels/cpu/kernels.h"
 #include "kernels_testing.h"
@@ -147,6 +147,33 @@ TEST(KernelsMisc, SequenceMaskMatchesMXNet) {
   expectClose(y1, {0, 1, 2, 3, -1, -1, -1, -1, -1, -1, -1, -1}, "axis 1");
   kc::sequenceMask(x1, nullptr, -1, 1, y1); // no lengths: a copy
   expectClose(y1, x1.values(), "copy");
+}
+
+TEST(KernelsMisc, SequenceLastAndReverseMatchMXNet) {
+  HostArray x = arange(TShape{3, 2, 2}), len(TShape{2}, DType::Float32),
+            last(TShape{2, 2}, DType::Float32), rev(TShape{3, 2, 2}, DType::Float32);
+  len.set(0, 1);
+  len.set(1, 3);
+  kc::sequenceLast(x, &len.blob(), 0, last);
+  expectClose(last, {0, 1, 10, 11}, "last axis 0");
+  kc::sequenceLast(x, nullptr, 0, last);
+  expectClose(last, {8, 9, 10, 11}, "last without lengths");
+  HostArray x1 = arange(TShape{2, 3, 2});
+  len.set(0, 2);
+  kc::sequenceLast(x1, &len.blob(), 1, last);
+  expectClose(last, {2, 3, 10, 11}, "last axis 1");
+  len.set(0, 4);
+  EXPECT_THROW(kc::sequenceLast(x1, &len.blob(), 1, last), Error);
+
+  len.set(0, 2);
+  len.set(1, 3);
+  kc::sequenceReverse(x, &len.blob(), 0, rev);
+  expectClose(rev, {4, 5, 10, 11, 0, 1, 6, 7, 8, 9, 2, 3}, "reverse axis 0");
+  kc::sequenceReverse(x, nullptr, 0, rev);
+  expectClose(rev, {8, 9, 10, 11, 4, 5, 6, 7, 0, 1, 2, 3}, "reverse without lengths");
+  HostArray rev1(TShape{2, 3, 2}, DType::Float32);
+  kc::sequenceReverse(x1, &len.blob(), 1, rev1); // (B, T): sequence 0 has 2 steps
+  expectClose(rev1, {2, 3, 0, 1, 4, 5, 10, 11, 8, 9, 6, 7}, "reverse axis 1");
 }
 
 } // namespace

@@ -1,6 +1,7 @@
 // kernels_nn_test.cc - Convolution, Pooling and its gradient, BatchNorm,
-// LayerNorm, softmax family and LeakyReLU against naive double-precision
-// references and numbers printed by MXNet 1.9.1.
+// LayerNorm, GroupNorm/InstanceNorm, L2Normalization, softmax family and
+// LeakyReLU against naive double-precision references and numbers printed
+// by MXNet 1.9.1.
 #include "kernels/cpu/cpu_util.h"
 #include "kernels/cpu/kernels.h"
 #include "kernels_testing.h"
@@ -386,6 +387,60 @@ TEST(KernelsNN, LayerNormAndSoftmaxFamily) {
   len.set(1, 4);
   kc::softmax(v, -1, 1, kc::SoftmaxKind::Plain, &len.blob(), o);
   expectClose(o, {0.5, 0.5, 0, 0, 0.25, 0.25, 0.25, 0.25}, 1e-6, "use_length");
+}
+
+TEST(KernelsNN, GroupInstanceAndL2NormalizationMatchMXNet) {
+  // data = arange(24).reshape(2, 4, 3) ** 1.5, numbers from MXNet 1.9.1.
+  HostArray d(TShape{2, 4, 3}, DType::Float32), o(TShape{2, 4, 3}, DType::Float32);
+  for (int64_t i = 0; i < d.numel(); ++i)
+    d.set(i, std::pow(double(i), 1.5));
+  HostArray g(TShape{2}, DType::Float32), b(TShape{2}, DType::Float32),
+      mean(TShape{2, 2}, DType::Float32), sd(TShape{2, 2}, DType::Float32);
+  g.set(0, 0.5);
+  g.set(1, 2);
+  b.set(0, 0.1);
+  b.set(1, -1);
+  kc::groupNorm(d, g, b, 2, 1e-5, false, o, &mean.blob(), &sd.blob());
+  expectClose(o, {-0.4988952,  -0.37149292, -0.13854712,  0.16310646,  0.5203231,  0.92550564,
+                  -3.8070858,  -2.7811856,  -1.6791248,   -0.50584286, 0.73457253, 2.0386672,
+                  -0.61464196, -0.34264305, -0.059970818, 0.23298606,  0.53587836, 0.84839028,
+                  -3.8792112,  -2.7663755,  -1.6238546,   -0.45240128, 0.74728549, 1.9745572},
+              2e-5, "GroupNorm");
+  expectClose(mean, {4.70082, 25.158377, 55.502026, 93.059448}, 1e-6, "GroupNorm mean");
+  expectClose(sd, {3.9245765, 7.4535937, 9.7481031, 11.594785}, 1e-6, "GroupNorm std");
+  HostArray g4(TShape{4}, DType::Float32), b4(TShape{4}, DType::Float32);
+  const double gv[] = {0.5, 2, 1, -1}, bv[] = {0.1, -1, 0, 2};
+  for (int i = 0; i < 4; ++i) {
+    g4.set(i, gv[i]);
+    b4.set(i, bv[i]);
+  }
+  kc::groupNorm(d, g4, b4, 4, 1e-3, true, o, nullptr, nullptr);
+  expectClose(o, {-0.44465205, -0.017856367, 0.76250845, -3.3963397, -1.102663,  1.4990015,
+                  -1.2098175,  -0.02921525,  1.2390325,  3.2143612,  2.0204315,  0.76520896,
+                  -0.50839144, 0.092144974,  0.71624649, -3.4365771, -1.0255244, 1.4621012,
+                  -1.2193164,  -0.010747698, 1.2300597,  3.2200599,  2.00928,    0.77066004},
+              2e-5, "InstanceNorm");
+  kc::l2Normalization(d, kc::L2Mode::Instance, 1e-10, o, nullptr);
+  expectClose(o, {0,          0.015151516, 0.042854957, 0.078729577, 0.12121212, 0.16939908,
+                  0.22268088, 0.28061,     0.34283966,  0.40909091,  0.47913298, 0.55277079,
+                  0.15511335, 0.17490102,  0.19546516,  0.2167775,   0.23881263, 0.2615476,
+                  0.28496143, 0.30903503,  0.33375078,  0.35909244,  0.38504487, 0.41159403},
+              1e-6, "L2Normalization instance");
+  HostArray nrm(TShape{2, 1, 3}, DType::Float32);
+  kc::l2Normalization(d, kc::L2Mode::Channel, 1e-10, o, &nrm.blob());
+  expectClose(o, {0,          0.02665009, 0.063628472, 0.16666666, 0.21320072, 0.25151363,
+                  0.47140452, 0.49356657, 0.50902778,  0.86602539, 0.84274977, 0.82072103,
+                  0.29250896, 0.30382711, 0.31403804,  0.40879372, 0.41485035, 0.42020729,
+                  0.5373733,  0.53683633, 0.53621036,  0.67716777, 0.66887587, 0.66127473},
+              1e-6, "L2Normalization channel");
+  EXPECT_NEAR(nrm.get(0), std::sqrt(0.0 + 27 + 216 + 729), 1e-3);
+  kc::l2Normalization(d, kc::L2Mode::Spatial, 1e-10, o, nullptr);
+  expectClose(o, {0,          0.33333334, 0.94280905, 0.35355338, 0.54433107, 0.76072574,
+                  0.44908872, 0.56591648, 0.69141734, 0.48809353, 0.57166195, 0.65952051,
+                  0.50902778, 0.573964,   0.64144832, 0.52204317, 0.57510811, 0.62985837,
+                  0.5309065,  0.57575756, 0.62180507, 0.53732723, 0.57616109, 0.61588788},
+              1e-6, "L2Normalization spatial");
+  EXPECT_THROW(kc::groupNorm(d, g, b, 3, 1e-5, false, o, nullptr, nullptr), Error);
 }
 
 // ---- LeakyReLU --------------------------------------------------------------------------

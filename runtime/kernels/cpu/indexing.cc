@@ -1,5 +1,6 @@
 // indexing.cc - ops that read elements at computed positions: take,
-// Embedding, pick, one_hot, gather_nd/scatter_nd, and topk/sort/argsort.
+// Embedding, pick, batch_take, one_hot, gather_nd/scatter_nd,
+// _ravel_multi_index/_unravel_index, and topk/sort/argsort.
 //
 // Index arrays may have any dtype (MXNet passes float32 indices); values
 // are truncated to integers, then clipped or wrapped as the op's `mode`
@@ -161,6 +162,62 @@ void scatterNd(const TBlob &data, const TBlob &indices, const TBlob &out) {
                 static_cast<const char *>(data.dptr) + int64_t(j) * bytes, size_t(bytes));
 }
 
+void batchTake(const TBlob &a, const TBlob &indices, const TBlob &out) {
+  checkDType(out, a.dtype, "batch_take", "out");
+  const int64_t n = indices.numel();
+  MXRT_CHECK(out.numel() == n && (n == 0 || a.numel() % n == 0), "operator batch_take: a ",
+             a.shape.str(), ", indices ", indices.shape.str(), " and output ", out.shape.str(),
+             " do not agree (one index per row of a)");
+  if (n == 0)
+    return;
+  const int64_t m = a.numel() / n;
+  const std::vector<int64_t> idx = readIndices(indices);
+  const size_t es = dtypeSize(a.dtype);
+  // MXNet clips each index into its row.
+  for (int64_t i = 0; i < n; ++i)
+    std::memcpy(static_cast<char *>(out.dptr) + size_t(i) * es,
+                static_cast<const char *>(a.dptr) +
+                    size_t(i * m + std::clamp<int64_t>(idx[size_t(i)], 0, m - 1)) * es,
+                es);
+}
+
+void ravelMultiIndex(const TBlob &data, std::span<const int64_t> shape, const TBlob &out) {
+  const int64_t k = int64_t(shape.size());
+  MXRT_CHECK(k > 0 && data.shape.ndim() >= 1 && data.shape[0] == k,
+             "operator _ravel_multi_index: data ", data.shape.str(), " must have ", k,
+             " rows, one per axis of shape");
+  const int64_t n = data.numel() / k;
+  MXRT_CHECK(out.numel() == n, "operator _ravel_multi_index: output has ", out.numel(),
+             " elements, expected ", n);
+  const std::vector<int64_t> idx = readIndices(data);
+  std::vector<int64_t> flat(static_cast<size_t>(n), 0);
+  for (int64_t i = 0; i < n; ++i)
+    for (int64_t d = 0; d < k; ++d)
+      flat[size_t(i)] = flat[size_t(i)] * shape[size_t(d)] + idx[size_t(d * n + i)];
+  MXRT_DTYPE_SWITCH(out.dtype, T, {
+    for (int64_t i = 0; i < n; ++i)
+      out.ptr<T>()[i] = store<T>(double(flat[size_t(i)]));
+  });
+}
+
+void unravelIndex(const TBlob &data, std::span<const int64_t> shape, const TBlob &out) {
+  const int64_t k = int64_t(shape.size()), n = data.numel();
+  MXRT_CHECK(k > 0 && out.numel() == k * n, "operator _unravel_index: output has shape ",
+             out.shape.str(), ", expected ", k, " rows of ", n);
+  const std::vector<int64_t> idx = readIndices(data);
+  MXRT_DTYPE_SWITCH(out.dtype, T, {
+    T *y = out.ptr<T>();
+    for (int64_t i = 0; i < n; ++i) {
+      int64_t v = idx[size_t(i)];
+      for (int64_t d = k - 1; d >= 0; --d) { // as MXNet: the remainder keeps v's sign
+        const int64_t q = v / shape[size_t(d)];
+        y[d * n + i] = store<T>(double(v - q * shape[size_t(d)]));
+        v = q;
+      }
+    }
+  });
+}
+
 void sortAlong(const TBlob &data, std::optional<int64_t> axis, int64_t k, bool ascend,
                const TBlob *values, const TBlob *indices, const TBlob *mask) {
   const char *op = "topk";
@@ -263,6 +320,17 @@ const KernelRegistrar registrations([] {
   registerKernel(
       "scatter_nd", DeviceType::CPU,
       [](const OpContext &, const Attrs &, In in, In out) { scatterNd(in[0], in[1], out[0]); });
+  registerKernel(
+      "batch_take", DeviceType::CPU,
+      [](const OpContext &, const Attrs &, In in, In out) { batchTake(in[0], in[1], out[0]); });
+  registerKernel("_ravel_multi_index", DeviceType::CPU,
+                 [](const OpContext &, const Attrs &a, In in, In out) {
+                   ravelMultiIndex(in[0], a.getShape("shape"), out[0]);
+                 });
+  registerKernel("_unravel_index", DeviceType::CPU,
+                 [](const OpContext &, const Attrs &a, In in, In out) {
+                   unravelIndex(in[0], a.getShape("shape"), out[0]);
+                 });
   registerKernel("topk", DeviceType::CPU, [](const OpContext &, const Attrs &a, In in, In out) {
     const std::string &ret = a.getStr("ret_typ");
     const TBlob *values = nullptr, *indices = nullptr, *mask = nullptr;

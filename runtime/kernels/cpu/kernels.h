@@ -112,6 +112,14 @@ void gatherNd(const TBlob &data, const TBlob &indices, const TBlob &out);
 /// scatter_nd, gather_nd's inverse: out = 0, then row j of data goes to the
 /// position indices[:, j] names (the last of repeated positions wins).
 void scatterNd(const TBlob &data, const TBlob &indices, const TBlob &out);
+/// batch_take: out[i] = row i of a (a as indices.numel() rows) at
+/// indices[i], clipped into the row (as MXNet).
+void batchTake(const TBlob &a, const TBlob &indices, const TBlob &out);
+/// _ravel_multi_index: data (len(shape), N...) of index tuples -> flat
+/// indices into shape (no bounds check, as MXNet).
+void ravelMultiIndex(const TBlob &data, std::span<const int64_t> shape, const TBlob &out);
+/// _unravel_index: flat indices -> (len(shape),) + data.shape index tuples.
+void unravelIndex(const TBlob &data, std::span<const int64_t> shape, const TBlob &out);
 /// topk/sort/argsort along axis (none: flattened): the first k (k < 1: all)
 /// in ascending or descending order, stable for ties. Any of values,
 /// indices (any dtype) and mask (data's shape, 1 where selected) may be null.
@@ -195,6 +203,19 @@ void batchNorm(const TBlob &data, const TBlob &gamma, const TBlob &beta, const T
 /// that axis 1; std = sqrt(var + eps).
 void layerNorm(const TBlob &data, const TBlob &gamma, const TBlob &beta, int64_t axis, double eps,
                const TBlob &out, const TBlob *mean, const TBlob *stdOut);
+/// GroupNorm (and InstanceNorm, groups = channels): data (N, C, ...) in
+/// N * groups contiguous rows, each normalized by its mean and biased
+/// variance, then scaled and shifted by gamma[g], beta[g] of its group g.
+/// mean and spread (nullable) are (N, groups): spread is the variance
+/// (InstanceNorm, spreadIsVar) or sqrt(variance + eps) (GroupNorm).
+void groupNorm(const TBlob &data, const TBlob &gamma, const TBlob &beta, int64_t groups, double eps,
+               bool spreadIsVar, const TBlob &out, const TBlob *mean, const TBlob *spread);
+enum class L2Mode : uint8_t { Instance, Channel, Spatial };
+/// L2Normalization: out = x / sqrt(sum(x^2) + eps), the sum over all but
+/// axis 0 (instance), over axis 1 (channel) or over the axes after 1
+/// (spatial); norm (nullable) receives the divisors.
+void l2Normalization(const TBlob &data, L2Mode mode, double eps, const TBlob &out,
+                     const TBlob *norm);
 enum class SoftmaxKind : uint8_t { Plain, Log, Min };
 /// softmax/log_softmax/softmin of data / temperature along axis; out may
 /// have another float dtype. length (nullable): valid entries per line,
@@ -271,5 +292,11 @@ void smoothL1(const TBlob &in, double sigma, const TBlob &out);
 /// SequenceMask: positions at or past each sequence's length get value.
 void sequenceMask(const TBlob &data, const TBlob *length, double value, int64_t axis,
                   const TBlob &out);
+/// SequenceLast: each sequence's step length - 1 (the last without lengths);
+/// out is data without the time axis.
+void sequenceLast(const TBlob &data, const TBlob *length, int64_t axis, const TBlob &out);
+/// SequenceReverse: each sequence's first length steps reversed, later steps
+/// copied; out is not data.
+void sequenceReverse(const TBlob &data, const TBlob *length, int64_t axis, const TBlob &out);
 
 } // namespace mxrt::kernels::cpu

@@ -1,12 +1,13 @@
 // misc.cc - CPU kernels of the smaller ops the NDArray frontend reaches:
 // sequences (_arange, _linspace, _eye), slice assignment (a[...] = b),
 // slice_like, shape_array/size_array, diag, depth_to_space/space_to_depth,
-// moments, smooth_l1, SequenceMask, the regression outputs'
-// forward, and the AMP casts.
+// moments, smooth_l1, the sequence ops (SequenceMask/Last/Reverse), the
+// regression outputs' forward, and the AMP casts.
 #include "kernels/cpu/cpu_util.h"
 #include "kernels/cpu/kernels.h"
 #include "kernels/layout_plans.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -200,31 +201,95 @@ void smoothL1(const TBlob &in, double sigma, const TBlob &out) {
   });
 }
 
+namespace {
+
+/// Data with time on axis (0 or 1) and batch on the other of the first two
+/// axes; each step of a sequence is a row of `inner` elements.
+struct SeqView {
+  int64_t steps, batch, inner;
+  int axis;
+  /// Row offset (in elements) of step t of sequence b.
+  int64_t row(int64_t t, int64_t b) const {
+    return (axis == 0 ? t * batch + b : b * steps + t) * inner;
+  }
+};
+
+SeqView seqView(const TShape &s, int64_t axis, const char *op) {
+  MXRT_CHECK(s.ndim() >= 2 && (axis == 0 || axis == 1), "operator ", op,
+             ": data must be (T, B, ...) with axis 0 or (B, T, ...) with axis 1, got ", s.str(),
+             " and axis ", axis);
+  return {s[int(axis)], s[int(1 - axis)], s.prod(2, s.ndim()), int(axis)};
+}
+
+/// Each sequence's length (truncated, as MXNet's casts), or the full
+/// length without sequence_length.
+std::vector<int64_t> seqLengths(const TBlob *length, const SeqView &v, const char *op) {
+  std::vector<int64_t> len(static_cast<size_t>(v.batch), v.steps);
+  if (!length)
+    return len;
+  MXRT_CHECK(length->numel() == v.batch, "operator ", op, ": sequence_length has shape ",
+             length->shape.str(), ", expected (", v.batch, ",)");
+  MXRT_DTYPE_SWITCH(length->dtype, L, {
+    for (int64_t b = 0; b < v.batch; ++b)
+      len[size_t(b)] = int64_t(load<double>(length->ptr<L>()[b]));
+  });
+  return len;
+}
+
+} // namespace
+
 void sequenceMask(const TBlob &data, const TBlob *length, double value, int64_t axis,
                   const TBlob &out) {
   checkDType(out, data.dtype, "SequenceMask", "out");
   cast(data, out);
   if (!length)
     return;
-  MXRT_CHECK(data.shape.ndim() >= 2 && (axis == 0 || axis == 1),
-             "operator SequenceMask: data must be (T, B, ...) or (B, T, ...), axis 0 or 1");
-  const int64_t T_ = data.shape[int(axis)], B = data.shape[int(1 - axis)],
-                inner = data.shape.prod(2, data.shape.ndim());
-  MXRT_CHECK(length->numel() == B, "operator SequenceMask: sequence_length has shape ",
-             length->shape.str(), ", expected (", B, ",)");
-  MXRT_DTYPE_SWITCH(length->dtype, L, {
-    MXRT_DTYPE_SWITCH(out.dtype, T, {
-      const T v = store<T>(value);
-      for (int64_t b = 0; b < B; ++b) {
-        const int64_t len = int64_t(load<double>(length->ptr<L>()[b]));
-        for (int64_t t = std::max<int64_t>(len, 0); t < T_; ++t) {
-          T *row = out.ptr<T>() + (axis == 0 ? (t * B + b) : (b * T_ + t)) * inner;
-          for (int64_t i = 0; i < inner; ++i)
-            row[i] = v;
-        }
-      }
-    });
+  const SeqView v = seqView(data.shape, axis, "SequenceMask");
+  const std::vector<int64_t> len = seqLengths(length, v, "SequenceMask");
+  MXRT_DTYPE_SWITCH(out.dtype, T, {
+    const T fillValue = store<T>(value);
+    for (int64_t b = 0; b < v.batch; ++b)
+      for (int64_t t = std::max<int64_t>(len[size_t(b)], 0); t < v.steps; ++t)
+        std::fill_n(out.ptr<T>() + v.row(t, b), v.inner, fillValue);
   });
+}
+
+void sequenceLast(const TBlob &data, const TBlob *length, int64_t axis, const TBlob &out) {
+  const char *op = "SequenceLast";
+  checkDType(out, data.dtype, op, "out");
+  const SeqView v = seqView(data.shape, axis, op);
+  MXRT_CHECK(out.numel() == v.batch * v.inner, "operator SequenceLast: output has shape ",
+             out.shape.str(), ", expected ", v.batch * v.inner, " elements");
+  const std::vector<int64_t> len = seqLengths(length, v, op);
+  const size_t es = dtypeSize(data.dtype);
+  for (int64_t b = 0; b < v.batch; ++b) {
+    const int64_t t = len[size_t(b)] - 1;
+    MXRT_CHECK(t >= 0 && t < v.steps, "operator SequenceLast: sequence ", b, " has length ", t + 1,
+               ", outside [1, ", v.steps, "]");
+    std::memcpy(static_cast<char *>(out.dptr) + size_t(b * v.inner) * es,
+                static_cast<const char *>(data.dptr) + size_t(v.row(t, b)) * es,
+                size_t(v.inner) * es);
+  }
+}
+
+void sequenceReverse(const TBlob &data, const TBlob *length, int64_t axis, const TBlob &out) {
+  const char *op = "SequenceReverse";
+  checkDType(out, data.dtype, op, "out");
+  checkShape(out, data.shape, op, "out");
+  MXRT_CHECK(out.dptr != data.dptr || data.numel() == 0,
+             "operator SequenceReverse: the output may not be the data itself");
+  const SeqView v = seqView(data.shape, axis, op);
+  const std::vector<int64_t> len = seqLengths(length, v, op);
+  const size_t es = dtypeSize(data.dtype);
+  // Steps before a sequence's length are reversed; those past it are copied.
+  for (int64_t b = 0; b < v.batch; ++b) {
+    const int64_t n = std::clamp<int64_t>(len[size_t(b)], 0, v.steps);
+    for (int64_t t = 0; t < v.steps; ++t)
+      std::memcpy(static_cast<char *>(out.dptr) + size_t(v.row(t, b)) * es,
+                  static_cast<const char *>(data.dptr) +
+                      size_t(v.row(t < n ? n - 1 - t : t, b)) * es,
+                  size_t(v.inner) * es);
+  }
 }
 
 // ---- op registration -----------------------------------------------------------
@@ -243,6 +308,11 @@ std::vector<std::optional<int64_t>> optTuple(const Attrs &a, std::string_view na
 std::vector<SliceRange> rangesOf(const Attrs &a, const TShape &s) {
   auto b = optTuple(a, "begin"), e = optTuple(a, "end"), st = optTuple(a, "step");
   return resolveSlice(s, b, e, st);
+}
+
+/// The sequence_length input when use_sequence_length is set, else null.
+const TBlob *seqLengthInput(const Attrs &a, In in) {
+  return a.getBool("use_sequence_length") && in.size() > 1 ? &in[1] : nullptr;
 }
 
 const KernelRegistrar registrations([] {
@@ -310,10 +380,17 @@ const KernelRegistrar registrations([] {
                  [](const OpContext &, const Attrs &a, In in, In out) {
                    smoothL1(in[0], a.getFloat("scalar"), out[0]);
                  });
-  registerKernel("SequenceMask", DeviceType::CPU,
+  registerKernel(
+      "SequenceMask", DeviceType::CPU, [](const OpContext &, const Attrs &a, In in, In out) {
+        sequenceMask(in[0], seqLengthInput(a, in), a.getFloat("value"), a.getInt("axis"), out[0]);
+      });
+  registerKernel("SequenceLast", DeviceType::CPU,
                  [](const OpContext &, const Attrs &a, In in, In out) {
-                   sequenceMask(in[0], a.getBool("use_sequence_length") ? &in[1] : nullptr,
-                                a.getFloat("value"), a.getInt("axis"), out[0]);
+                   sequenceLast(in[0], seqLengthInput(a, in), a.getInt("axis"), out[0]);
+                 });
+  registerKernel("SequenceReverse", DeviceType::CPU,
+                 [](const OpContext &, const Attrs &a, In in, In out) {
+                   sequenceReverse(in[0], seqLengthInput(a, in), a.getInt("axis"), out[0]);
                  });
   // Loss layers' forward: the prediction itself (the label only shapes the gradient).
   for (const char *n : {"LinearRegressionOutput", "MAERegressionOutput"})
