@@ -45,7 +45,7 @@ template <class F> F symbol(void *lib, const char *name) {
 }
 
 void row(const char *what, Stats s, double flop, double best) {
-  std::printf("  %-36s %8.1f %8.1f %8.1f   %5.2f\n", what, flop / s.max / 1e9,
+  std::printf("  %-44s %8.1f %8.1f %8.1f   %5.2f\n", what, flop / s.max / 1e9,
               flop / s.median / 1e9, flop / s.min / 1e9, (flop / s.median) / best);
 }
 
@@ -114,7 +114,7 @@ int main(int argc, char **argv) {
         best = std::max(best, flop / s.median);
     if (best == 0)
       best = flop / ours.median;
-    std::printf("\nsgemm %lldx%lldx%lld, GFLOP/s         %8s %8s %8s   %s\n", (long long)n,
+    std::printf("\nsgemm %lldx%lldx%lld, GFLOP/s                 %8s %8s %8s   %s\n", (long long)n,
                 (long long)n, (long long)n, "min", "median", "max", "/best");
     if (sgemm)
       row("anchor: OpenBLAS cblas_sgemm, own threads", openblas, flop, best);

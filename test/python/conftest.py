@@ -6,14 +6,10 @@
 - `mxnet`: a runner for MXNet 1.9.1 (its own interpreter, MXC_MXNET_PYTHON,
   default /opt/mxnet-venv/bin/python); tests using it skip when it is missing.
 - `gpu`: skips a test when no GPU is present.
-- A test that fails only because the runtime has no CPU kernel yet for an
-  operator ("operator X has no CPU kernel") is reported as skipped with that
-  reason (kernels land from another branch); any other failure fails.
 """
 import glob
 import json
 import os
-import re
 import subprocess
 import sys
 
@@ -84,22 +80,6 @@ def tmp_cwd(tmp_path, monkeypatch):
     """Runs the test in a fresh directory (examples write relative files)."""
     monkeypatch.chdir(tmp_path)
     return tmp_path
-
-
-_NO_KERNEL = re.compile(r"operator (\S+) has no CPU kernel")
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item, call):
-    outcome = yield
-    report = outcome.get_result()
-    if report.when == "call" and report.failed and call.excinfo is not None and \
-            call.excinfo.errisinstance(mx.MXNetError):
-        m = _NO_KERNEL.search(str(call.excinfo.value))
-        if m:
-            report.outcome = "skipped"
-            report.longrepr = (str(item.path), item.location[1] or 0,
-                               "Skipped: the runtime has no CPU kernel for %s yet" % m.group(1))
 
 
 sys.path.insert(0, HERE)

@@ -86,7 +86,10 @@ def test_setitem_examples_of_mxnet_docs():
 def test_setitem_matches_numpy(key):
     x = np.arange(24, dtype=np.float32).reshape(2, 3, 4)
     shape = x[key].shape
-    for value in (7.0, np.full(shape, -3, np.float32), np.arange(shape[-1] if shape else 1)):
+    # A row broadcast along the last axis (NumPy 2 refuses a 1-element row
+    # for a single element).
+    row = (np.arange(shape[-1]),) if shape else ()
+    for value in (7.0, np.full(shape, -3, np.float32)) + row:
         want = x.copy()
         want[key] = value
         got = mx.nd.array(x)

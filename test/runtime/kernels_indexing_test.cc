@@ -1,5 +1,6 @@
-// kernels_indexing_test.cc - take, pick, one_hot, gather_nd and
-// topk/sort/argsort against references and MXNet 1.9's printed results.
+// kernels_indexing_test.cc - take, pick, batch_take, one_hot, gather_nd,
+// scatter_nd, _ravel_multi_index/_unravel_index and topk/sort/argsort
+// against references and MXNet 1.9's printed results.
 #include "kernels/cpu/cpu_util.h"
 #include "kernels/cpu/kernels.h"
 #include "kernels_testing.h"
@@ -13,13 +14,6 @@ namespace {
 using kernels::cpu::IndexMode;
 using namespace mxrt::testing;
 namespace kc = mxrt::kernels::cpu;
-
-HostArray arange(const TShape &s, DType t = DType::Float32) {
-  HostArray a(s, t);
-  for (int64_t i = 0; i < a.numel(); ++i)
-    a.set(i, double(i));
-  return a;
-}
 
 HostArray fromValues(const std::vector<double> &v, const TShape &s, DType t = DType::Float32) {
   HostArray a(s, t);
@@ -140,6 +134,57 @@ TEST(KernelsIndexing, SortAlongMiddleAxisAgainstReference) {
         EXPECT_EQ(col[size_t(ix.get((o * 4 + r) * 5 + k))], sorted[size_t(r)]);
       }
     }
+}
+
+TEST(KernelsIndexing, ScatterNdInvertsGatherNd) {
+  // MXNet 1.9.1: scatter_nd([2, 3, 4], [[1, 0, 1], [0, 1, 0]], shape=(2, 2))
+  // = [[0, 3], [4, 0]] (a repeated position keeps the last row).
+  HostArray out(TShape{2, 2}, DType::Float32);
+  kc::scatterNd(fromValues({2, 3, 4}, TShape{3}), fromValues({1, 0, 1, 0, 1, 0}, TShape{2, 3}),
+                out);
+  EXPECT_EQ(out.values(), (std::vector<double>{0, 3, 4, 0}));
+  // Rows: gather_nd of the scattered array gives the data back.
+  std::mt19937 rng(81);
+  for (DType t : {DType::UInt8, DType::Float16, DType::Float32, DType::Float64}) {
+    HostArray data = randomArray(TShape{3, 4}, t, rng, 1, 50), idx(TShape{2, 3}, DType::Int64),
+              big(TShape{5, 2, 4}, t), back(TShape{3, 4}, t);
+    const std::vector<double> pos{4, 0, -3, 1, 0, 1}; // (4, 1), (0, 0), (-3 = 2, 1)
+    for (int64_t i = 0; i < 6; ++i)
+      idx.set(i, pos[size_t(i)]);
+    kc::scatterNd(data, idx, big);
+    kc::gatherNd(big, idx, back);
+    EXPECT_TRUE(sameBits(back, data)) << dtypeName(t);
+    const std::vector<double> v = big.values();
+    EXPECT_EQ(std::count(v.begin(), v.end(), 0.0), big.numel() - data.numel())
+        << "everything else is zero";
+  }
+  HostArray bad(TShape{2, 2}, DType::Float32);
+  EXPECT_THROW(kc::scatterNd(fromValues({1}, TShape{1}), fromValues({2, 0}, TShape{2, 1}), bad),
+               Error);
+}
+
+TEST(KernelsIndexing, BatchTakeRavelUnravelAsMXNet) {
+  HostArray bt(TShape{2}, DType::Float32);
+  kc::batchTake(fromValues({1, 2, 3, 4, 5, 6}, TShape{2, 3}),
+                fromValues({5, -1}, TShape{2}, DType::Int32), bt);
+  EXPECT_EQ(bt.values(), (std::vector<double>{3, 4})) << "indices clipped into the row";
+  const std::vector<int64_t> shape{2, 3};
+  HostArray flat(TShape{3}, DType::Float32);
+  kc::ravelMultiIndex(fromValues({1, 0, 1, 2, 1, 3}, TShape{2, 3}), shape, flat);
+  EXPECT_EQ(flat.values(), (std::vector<double>{5, 1, 6})) << "no bounds check, as MXNet";
+  HostArray tuples(TShape{2, 3}, DType::Float32);
+  kc::unravelIndex(fromValues({5, 1, -4}, TShape{3}), shape, tuples);
+  EXPECT_EQ(tuples.values(), (std::vector<double>{1, 0, -1, 2, 1, -1}));
+  // Round trip over every position of a 3-D shape.
+  const std::vector<int64_t> s3{3, 4, 5};
+  HostArray all(TShape{60}, DType::Int64), t3(TShape{3, 60}, DType::Int64),
+      back(TShape{60}, DType::Int64);
+  for (int64_t i = 0; i < 60; ++i)
+    all.set(i, double(i));
+  kc::unravelIndex(all, s3, t3);
+  kc::ravelMultiIndex(t3, s3, back);
+  EXPECT_EQ(back.values(), all.values());
+  EXPECT_THROW(kc::ravelMultiIndex(t3, shape, back), Error);
 }
 
 } // namespace

@@ -1,5 +1,5 @@
 // kernels_layout_test.cc - transpose, slice, flip, tile, repeat, concat,
-// stack, split and pad against index-by-index references.
+// stack, split/_split_v2 and pad against index-by-index references.
 #include "kernels/cpu/cpu_util.h"
 #include "kernels/cpu/kernels.h"
 #include "kernels_testing.h"
@@ -277,6 +277,42 @@ TEST(KernelsLayout, MultithreadedEqualsSingleThreaded) {
     kc::transpose(in, std::vector<int64_t>{2, 0, 1}, s);
   }
   EXPECT_TRUE(sameBits(m, s));
+}
+
+TEST(KernelsLayout, SplitV2AtIndicesAndSections) {
+  // MXNet 1.9.1: _split_v2(zeros((2, 10)), indices=(), sections=3, axis=1)
+  // gives (2, 4), (2, 3), (2, 3) (numpy.array_split).
+  EXPECT_EQ(kc::splitV2Starts(TShape{2, 10}, 1, 3, {}), (std::vector<int64_t>{0, 4, 7}));
+  EXPECT_EQ(kc::splitV2Starts(TShape{2, 10}, -1, 0, std::vector<int64_t>{0, 3, 7}),
+            (std::vector<int64_t>{0, 3, 7}));
+  std::mt19937 rng(36);
+  for (int axis = 0; axis < 3; ++axis) {
+    TShape s{6, 7, 5};
+    HostArray in = randomArray(s, DType::Float32, rng);
+    const std::vector<int64_t> starts{0, 1, 4};
+    std::vector<HostArray> parts;
+    for (size_t k = 0; k < starts.size(); ++k) {
+      std::vector<int64_t> d(s.begin(), s.end());
+      d[size_t(axis)] = (k + 1 < starts.size() ? starts[k + 1] : s[axis]) - starts[k];
+      parts.emplace_back(toShape(d), DType::Float32);
+    }
+    const TBlob outs[] = {parts[0], parts[1], parts[2]};
+    kc::splitAt(in, axis, starts, outs);
+    for (size_t k = 0; k < parts.size(); ++k)
+      for (int64_t i = 0; i < parts[k].numel(); ++i) {
+        auto idx = unravel(i, parts[k].shape());
+        idx[size_t(axis)] += starts[k];
+        ASSERT_EQ(parts[k].get(i), in.get(ravel(idx, s))) << axis << " part " << k;
+      }
+  }
+  // squeeze_axis: parts of extent 1 without the axis.
+  HostArray in = randomArray(TShape{2, 3}, DType::Int32, rng), p0(TShape{2}, DType::Int32),
+            p1(TShape{2}, DType::Int32), p2(TShape{2}, DType::Int32);
+  const TBlob sq[] = {p0, p1, p2};
+  kc::splitAt(in, 1, std::vector<int64_t>{0, 1, 2}, sq);
+  EXPECT_EQ(p2.values(), (std::vector<double>{in.get(2), in.get(5)}));
+  const TBlob two[] = {p0, p1};
+  EXPECT_THROW(kc::splitAt(in, 1, std::vector<int64_t>{2, 1}, two), Error);
 }
 
 } // namespace

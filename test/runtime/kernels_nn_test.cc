@@ -1,24 +1,19 @@
-// kernels_nn_test.cc - Convolution, Pooling, BatchNorm, LayerNorm,
-// softmax family, LeakyReLU and the optimizer updates against naive
-// double-precision references and numbers printed by MXNet 1.9.1.
+// kernels_nn_test.cc - Convolution, Pooling and its gradient, BatchNorm,
+// LayerNorm, GroupNorm/InstanceNorm, L2Normalization, softmax family and
+// LeakyReLU against naive double-precision references and numbers printed
+// by MXNet 1.9.1.
 #include "kernels/cpu/cpu_util.h"
 #include "kernels/cpu/kernels.h"
 #include "kernels_testing.h"
 
 #include <cmath>
+#include <tuple>
 
 namespace mxrt {
 namespace {
 
 using namespace mxrt::testing;
 namespace kc = mxrt::kernels::cpu;
-
-HostArray arange(const TShape &s, DType t = DType::Float32) {
-  HostArray a(s, t);
-  for (int64_t i = 0; i < a.numel(); ++i)
-    a.set(i, double(i));
-  return a;
-}
 
 // ---- Convolution -----------------------------------------------------------------
 
@@ -175,6 +170,123 @@ TEST(KernelsNN, PoolingMatchesMXNet) {
   }
 }
 
+/// _backward_Pooling of x with out_grad 1, 2, 3, ... (the forward output
+/// computed by pooling()).
+HostArray poolGrad(const HostArray &x, const kc::PoolParams &p, const TShape &outShape) {
+  HostArray y(outShape, x.dtype()), dy = arange(outShape, x.dtype()), dx(x.shape(), x.dtype());
+  for (int64_t i = 0; i < dy.numel(); ++i)
+    dy.set(i, double(i + 1));
+  kc::pooling(x, p, y);
+  kc::poolingBackward(dy, x, y, p, dx);
+  return dx;
+}
+
+TEST(KernelsNN, PoolingBackwardMatchesMXNet) {
+  // Numbers from MXNet 1.9.1's autograd with out_grad = 1, 2, 3, ...
+  HostArray x = arange(TShape{1, 1, 5, 5});
+  kc::PoolParams p;
+  p.kernel = {3, 3};
+  p.stride = {2, 2};
+  p.pad = {1, 1};
+  p.type = kc::PoolType::Avg;
+  expectClose(poolGrad(x, p, TShape{1, 1, 3, 3}),
+              {0.11111111, 0.33333334, 0.22222222, 0.55555558, 0.33333334, 0.55555558, 1.3333334,
+               0.77777779, 1.7777779,  1,          0.44444445, 1,          0.55555558, 1.2222223,
+               0.66666669, 1.2222222,  2.6666667,  1.4444444,  3.1111112,  1.6666667,  0.77777779,
+               1.6666667,  0.8888889,  1.8888888,  1},
+              1e-6, "avg");
+  p.countIncludePad = false;
+  expectClose(poolGrad(x, p, TShape{1, 1, 3, 3}),
+              {0.25,       0.58333337, 0.33333334, 1.0833334,  0.75,      0.91666669, 1.8055556,
+               0.88888896, 2.6388888,  1.75,       0.66666669, 1.2222223, 0.55555558, 1.5555556,
+               1,          2.4166667,  4.3055558,  1.888889,   5.1388888, 3.25,       1.75,
+               3.0833335,  1.3333334,  3.5833335,  2.25},
+              1e-6, "avg no pad");
+  p.type = kc::PoolType::Sum;
+  expectClose(poolGrad(x, p, TShape{1, 1, 3, 3}),
+              {1, 3, 2, 5, 3, 5, 12, 7, 16, 9, 4, 9, 5, 11, 6, 11, 24, 13, 28, 15, 7, 15, 8, 17, 9},
+              0, "sum");
+  // max: ties go to the first element of the window in row-major order;
+  // overlapping windows accumulate.
+  HostArray xt(TShape{1, 1, 4, 4}, DType::Float32);
+  const double tv[] = {1, 4, 4, 2, 0, 4, 3, 3, 5, 1, 1, 5, 2, 2, 0, 5};
+  for (int i = 0; i < 16; ++i)
+    xt.set(i, tv[i]);
+  kc::PoolParams m;
+  m.kernel = {3, 3};
+  m.stride = {1, 1};
+  expectClose(poolGrad(xt, m, TShape{1, 1, 2, 2}), {0, 0, 0, 0, 0, 0, 0, 0, 4, 0, 0, 6, 0, 0, 0, 0},
+              0, "max ties");
+  // 'full' convention: the cut last windows.
+  HostArray x6 = arange(TShape{1, 1, 6, 6});
+  m.stride = {2, 2};
+  expectClose(poolGrad(x6, m, TShape{1, 1, 3, 3}),
+              {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 2, 3,
+               0, 0, 0, 0, 0, 0, 0, 0, 4, 0, 5, 6, 0, 0, 7, 0, 8, 9},
+              0, "max full");
+  kc::PoolParams lp;
+  lp.kernel = {2, 2};
+  lp.stride = {2, 2};
+  lp.type = kc::PoolType::Lp;
+  expectClose(poolGrad(x, lp, TShape{1, 1, 2, 2}),
+              {0,         0.12700012, 0.35634834, 0.53452247, 0,         0.63500065, 0.7620008,
+               1.2472192, 1.4253933,  0,          1.132277,   1.2455046, 1.5773779,  1.7088261,
+               0,         1.6984155,  1.8116431,  2.2346187,  2.3660667, 0,          0,
+               0,         0,          0,          0},
+              1e-6, "lp 2");
+  // lp with p = 1 is a plain sum in MXNet (no absolute value), its gradient dy.
+  HostArray xn(TShape{1, 1, 5, 5}, DType::Float32), yn(TShape{1, 1, 2, 2}, DType::Float32);
+  for (int64_t i = 0; i < 25; ++i)
+    xn.set(i, double(i - 12));
+  lp.pValue = 1;
+  kc::pooling(xn, lp, yn);
+  expectClose(yn, {-36, -28, 4, 12}, 0, "lp 1 forward");
+  expectClose(poolGrad(xn, lp, TShape{1, 1, 2, 2}),
+              {1, 1, 2, 2, 0, 1, 1, 2, 2, 0, 3, 3, 4, 4, 0, 3, 3, 4, 4, 0, 0, 0, 0, 0, 0}, 0,
+              "lp 1");
+  lp.pValue = 4;
+  EXPECT_THROW(kc::pooling(xn, lp, yn), Error);
+}
+
+TEST(KernelsNN, PoolingBackwardAgainstFiniteDifferences) {
+  // avg and lp 2 in 1-D and 3-D with padding, in float64.
+  std::mt19937 rng(63);
+  for (auto [type, shape, out] :
+       {std::tuple{kc::PoolType::Avg, TShape{2, 2, 7}, TShape{2, 2, 4}},
+        {kc::PoolType::Lp, TShape{1, 2, 4, 3, 5}, TShape{1, 2, 3, 2, 3}},
+        {kc::PoolType::Sum, TShape{1, 2, 4, 3, 5}, TShape{1, 2, 3, 2, 3}}}) {
+    kc::PoolParams p;
+    p.type = type;
+    const int nd = shape.ndim() - 2;
+    p.kernel.assign(size_t(nd), 3);
+    p.stride.assign(size_t(nd), 2);
+    p.pad.assign(size_t(nd), 1);
+    HostArray x = randomArray(shape, DType::Float64, rng, 0.5, 2), y(out, DType::Float64),
+              dy = randomArray(out, DType::Float64, rng), dx(shape, DType::Float64);
+    kc::pooling(x, p, y);
+    kc::poolingBackward(dy, x, y, p, dx);
+    // d(sum(dy * pool(x)))/dx_i by central differences.
+    auto objective = [&](const HostArray &xx) {
+      HostArray yy(out, DType::Float64);
+      kc::pooling(xx, p, yy);
+      double s = 0;
+      for (int64_t i = 0; i < yy.numel(); ++i)
+        s += dy.get(i) * yy.get(i);
+      return s;
+    };
+    std::vector<double> want(size_t(x.numel()));
+    for (int64_t i = 0; i < x.numel(); ++i) {
+      const double v = x.get(i), h = 1e-6;
+      x.set(i, v + h);
+      const double up = objective(x);
+      x.set(i, v - h);
+      want[size_t(i)] = (up - objective(x)) / (2 * h);
+      x.set(i, v);
+    }
+    expectClose(dx, want, 1e-6, "finite differences " + shape.str());
+  }
+}
+
 // ---- normalization and softmax --------------------------------------------------------
 
 TEST(KernelsNN, BatchNormTrainingAndInference) {
@@ -277,7 +389,61 @@ TEST(KernelsNN, LayerNormAndSoftmaxFamily) {
   expectClose(o, {0.5, 0.5, 0, 0, 0.25, 0.25, 0.25, 0.25}, 1e-6, "use_length");
 }
 
-// ---- LeakyReLU and optimizers --------------------------------------------------------------
+TEST(KernelsNN, GroupInstanceAndL2NormalizationMatchMXNet) {
+  // data = arange(24).reshape(2, 4, 3) ** 1.5, numbers from MXNet 1.9.1.
+  HostArray d(TShape{2, 4, 3}, DType::Float32), o(TShape{2, 4, 3}, DType::Float32);
+  for (int64_t i = 0; i < d.numel(); ++i)
+    d.set(i, std::pow(double(i), 1.5));
+  HostArray g(TShape{2}, DType::Float32), b(TShape{2}, DType::Float32),
+      mean(TShape{2, 2}, DType::Float32), sd(TShape{2, 2}, DType::Float32);
+  g.set(0, 0.5);
+  g.set(1, 2);
+  b.set(0, 0.1);
+  b.set(1, -1);
+  kc::groupNorm(d, g, b, 2, 1e-5, false, o, &mean.blob(), &sd.blob());
+  expectClose(o, {-0.4988952,  -0.37149292, -0.13854712,  0.16310646,  0.5203231,  0.92550564,
+                  -3.8070858,  -2.7811856,  -1.6791248,   -0.50584286, 0.73457253, 2.0386672,
+                  -0.61464196, -0.34264305, -0.059970818, 0.23298606,  0.53587836, 0.84839028,
+                  -3.8792112,  -2.7663755,  -1.6238546,   -0.45240128, 0.74728549, 1.9745572},
+              2e-5, "GroupNorm");
+  expectClose(mean, {4.70082, 25.158377, 55.502026, 93.059448}, 1e-6, "GroupNorm mean");
+  expectClose(sd, {3.9245765, 7.4535937, 9.7481031, 11.594785}, 1e-6, "GroupNorm std");
+  HostArray g4(TShape{4}, DType::Float32), b4(TShape{4}, DType::Float32);
+  const double gv[] = {0.5, 2, 1, -1}, bv[] = {0.1, -1, 0, 2};
+  for (int i = 0; i < 4; ++i) {
+    g4.set(i, gv[i]);
+    b4.set(i, bv[i]);
+  }
+  kc::groupNorm(d, g4, b4, 4, 1e-3, true, o, nullptr, nullptr);
+  expectClose(o, {-0.44465205, -0.017856367, 0.76250845, -3.3963397, -1.102663,  1.4990015,
+                  -1.2098175,  -0.02921525,  1.2390325,  3.2143612,  2.0204315,  0.76520896,
+                  -0.50839144, 0.092144974,  0.71624649, -3.4365771, -1.0255244, 1.4621012,
+                  -1.2193164,  -0.010747698, 1.2300597,  3.2200599,  2.00928,    0.77066004},
+              2e-5, "InstanceNorm");
+  kc::l2Normalization(d, kc::L2Mode::Instance, 1e-10, o, nullptr);
+  expectClose(o, {0,          0.015151516, 0.042854957, 0.078729577, 0.12121212, 0.16939908,
+                  0.22268088, 0.28061,     0.34283966,  0.40909091,  0.47913298, 0.55277079,
+                  0.15511335, 0.17490102,  0.19546516,  0.2167775,   0.23881263, 0.2615476,
+                  0.28496143, 0.30903503,  0.33375078,  0.35909244,  0.38504487, 0.41159403},
+              1e-6, "L2Normalization instance");
+  HostArray nrm(TShape{2, 1, 3}, DType::Float32);
+  kc::l2Normalization(d, kc::L2Mode::Channel, 1e-10, o, &nrm.blob());
+  expectClose(o, {0,          0.02665009, 0.063628472, 0.16666666, 0.21320072, 0.25151363,
+                  0.47140452, 0.49356657, 0.50902778,  0.86602539, 0.84274977, 0.82072103,
+                  0.29250896, 0.30382711, 0.31403804,  0.40879372, 0.41485035, 0.42020729,
+                  0.5373733,  0.53683633, 0.53621036,  0.67716777, 0.66887587, 0.66127473},
+              1e-6, "L2Normalization channel");
+  EXPECT_NEAR(nrm.get(0), std::sqrt(0.0 + 27 + 216 + 729), 1e-3);
+  kc::l2Normalization(d, kc::L2Mode::Spatial, 1e-10, o, nullptr);
+  expectClose(o, {0,          0.33333334, 0.94280905, 0.35355338, 0.54433107, 0.76072574,
+                  0.44908872, 0.56591648, 0.69141734, 0.48809353, 0.57166195, 0.65952051,
+                  0.50902778, 0.573964,   0.64144832, 0.52204317, 0.57510811, 0.62985837,
+                  0.5309065,  0.57575756, 0.62180507, 0.53732723, 0.57616109, 0.61588788},
+              1e-6, "L2Normalization spatial");
+  EXPECT_THROW(kc::groupNorm(d, g, b, 3, 1e-5, false, o, nullptr, nullptr), Error);
+}
+
+// ---- LeakyReLU --------------------------------------------------------------------------
 
 TEST(KernelsNN, LeakyReluVariants) {
   HostArray x(TShape{2, 3, 2}, DType::Float32), y(TShape{2, 3, 2}, DType::Float32);
@@ -311,51 +477,6 @@ TEST(KernelsNN, LeakyReluVariants) {
       [&](double v, int64_t i) { return v > 0 ? v : gamma.get(i / 2 % 3) * v; }, &gamma);
   check(kc::LeakyType::RRelu,
         [](double v, int64_t) { return v > 0 ? v : (0.125 + 0.334) / 2 * v; });
-}
-
-TEST(KernelsNN, OptimizerUpdates) {
-  std::mt19937 rng(65);
-  const TShape s{1000};
-  HostArray w = randomArray(s, DType::Float32, rng), g = randomArray(s, DType::Float32, rng, -3, 3),
-            m = randomArray(s, DType::Float32, rng), v = randomArray(s, DType::Float32, rng, 0, 1),
-            out(s, DType::Float32);
-  kc::OptimizerParams p;
-  p.lr = 0.1;
-  p.wd = 0.01;
-  p.rescaleGrad = 0.5;
-  p.clipGradient = 1;
-  p.momentum = 0.9;
-  auto cg = [&](int64_t i) { return std::clamp(0.5 * g.get(i), -1.0, 1.0); };
-  kc::optimizerUpdate(kc::OptimizerKind::Sgd, p, w, g, {}, out);
-  std::vector<double> want;
-  for (int64_t i = 0; i < 1000; ++i)
-    want.push_back(w.get(i) - 0.1 * (cg(i) + 0.01 * w.get(i)));
-  expectClose(out, want, 1e-6, "sgd");
-
-  std::vector<double> m0 = m.values(), v0 = v.values();
-  const TBlob mom[] = {m};
-  kc::optimizerUpdate(kc::OptimizerKind::SgdMom, p, w, g, mom, out);
-  std::vector<double> wantM;
-  want.clear();
-  for (int64_t i = 0; i < 1000; ++i) {
-    double mi = 0.9 * m0[size_t(i)] - 0.1 * (cg(i) + 0.01 * w.get(i));
-    wantM.push_back(mi);
-    want.push_back(w.get(i) + mi);
-  }
-  expectClose(m, wantM, 1e-6, "sgd_mom state");
-  expectClose(out, want, 1e-6, "sgd_mom");
-
-  m0 = m.values();
-  const TBlob adam[] = {m, v};
-  kc::optimizerUpdate(kc::OptimizerKind::Adam, p, w, g, adam, out);
-  want.clear();
-  for (int64_t i = 0; i < 1000; ++i) {
-    double gw = cg(i) + 0.01 * w.get(i);
-    double mi = 0.9 * m0[size_t(i)] + 0.1 * gw, vi = 0.999 * v0[size_t(i)] + 0.001 * gw * gw;
-    want.push_back(w.get(i) - 0.1 * mi / (std::sqrt(vi) + 1e-8));
-  }
-  expectClose(out, want, 1e-5, "adam");
-  EXPECT_THROW(kc::optimizerUpdate(kc::OptimizerKind::Adam, p, w, g, mom, out), Error);
 }
 
 TEST(KernelsNN, MultithreadedEqualsSingleThreaded) {

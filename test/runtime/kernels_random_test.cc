@@ -1,5 +1,6 @@
 // kernels_random_test.cc - Philox sampling: reproducible, thread-count
-// independent, with the right moments and ranges; Dropout's mask.
+// independent, with the right moments and ranges; Dropout's mask;
+// _shuffle's permutations.
 #include "kernels/cpu/cpu_util.h"
 #include "kernels/cpu/kernels.h"
 #include "kernels_testing.h"
@@ -106,6 +107,46 @@ TEST(KernelsRandom, DropoutMaskScalesKeptElements) {
   for (int64_t r = 0; r < 100; ++r)
     for (int64_t c = 0; c < 1000; c += 97)
       ASSERT_FLOAT_EQ(float(out.get(r * 1000 + c)), float(data.get(r * 1000 + c) * rowMask.get(r)));
+}
+
+TEST(KernelsRandom, ShuffleIsARowPermutation) {
+  std::mt19937 rng(52);
+  HostArray data(TShape{1000, 3}, DType::Int64), out(TShape{1000, 3}, DType::Int64),
+      again(TShape{1000, 3}, DType::Int64);
+  for (int64_t r = 0; r < 1000; ++r)
+    for (int64_t c = 0; c < 3; ++c)
+      data.set(r * 3 + c, double(r * 10 + c));
+  kc::shuffle({9, 0}, data, out);
+  std::vector<int> seen(1000);
+  int64_t fixed = 0;
+  for (int64_t r = 0; r < 1000; ++r) {
+    const int64_t src = int64_t(out.get(r * 3)) / 10;
+    ASSERT_TRUE(src >= 0 && src < 1000);
+    ++seen[size_t(src)];
+    fixed += src == r;
+    for (int64_t c = 0; c < 3; ++c)
+      ASSERT_EQ(out.get(r * 3 + c), double(src * 10 + c)) << "rows move whole";
+  }
+  for (int n : seen)
+    ASSERT_EQ(n, 1);
+  EXPECT_LT(fixed, 10) << "about one fixed point is expected";
+  // Reproducible from its state, and in place.
+  kc::shuffle({9, 0}, data, again);
+  EXPECT_TRUE(sameBits(out, again));
+  kc::shuffle({9, 0}, data, data);
+  EXPECT_TRUE(sameBits(out, data));
+  EXPECT_EQ(kc::shuffleBlocks(data), kc::randomBlocks(DType::Float64, 1000));
+  // Each of 3 rows lands first about a third of the time.
+  HostArray small(TShape{3}, DType::Float32), s(TShape{3}, DType::Float32);
+  for (int i = 0; i < 3; ++i)
+    small.set(i, i);
+  int first[3] = {0, 0, 0};
+  for (uint64_t k = 0; k < 3000; ++k) {
+    kc::shuffle({k, 0}, small, s);
+    ++first[int(s.get(0))];
+  }
+  for (int f : first)
+    EXPECT_NEAR(f, 1000, 120);
 }
 
 } // namespace

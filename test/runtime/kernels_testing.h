@@ -84,6 +84,14 @@ inline double roundTo(DType t, double v) {
   return a.get(0);
 }
 
+/// 0, 1, 2, ... over shape.
+inline HostArray arange(const TShape &shape, DType dtype = DType::Float32) {
+  HostArray a(shape, dtype);
+  for (int64_t i = 0; i < a.numel(); ++i)
+    a.set(i, double(i));
+  return a;
+}
+
 /// Random values in [lo, hi] (integers for integer dtypes), as stored.
 inline HostArray randomArray(const TShape &shape, DType dtype, std::mt19937 &rng, double lo = -2,
                              double hi = 2) {

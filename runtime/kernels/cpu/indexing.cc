@@ -1,5 +1,6 @@
 // indexing.cc - ops that read elements at computed positions: take,
-// Embedding, pick, one_hot, gather_nd, and topk/sort/argsort.
+// Embedding, pick, batch_take, one_hot, gather_nd/scatter_nd,
+// _ravel_multi_index/_unravel_index, and topk/sort/argsort.
 //
 // Index arrays may have any dtype (MXNet passes float32 indices); values
 // are truncated to integers, then clipped or wrapped as the op's `mode`
@@ -37,6 +38,40 @@ int64_t applyMode(IndexMode mode, int64_t i, int64_t n, const char *op) {
     break;
   }
   fail("operator ", op, ": index ", i, " is out of bounds for an axis of extent ", n);
+}
+
+/// The row gather_nd reads (scatter_nd writes) for each of the count
+/// columns of indices (M, count...): rows of `inner` elements of `full`,
+/// the array the M indices address. Checks the shapes; errors name op.
+struct NdRows {
+  std::vector<int64_t> row; ///< per column, the flat row in full
+  int64_t inner = 1;
+};
+NdRows ndRows(const TShape &full, const TBlob &indices, int64_t other, const char *op) {
+  MXRT_CHECK(indices.shape.ndim() >= 1, "operator ", op, ": indices must have rank >= 1");
+  const int64_t m = indices.shape[0];
+  MXRT_CHECK(m <= full.ndim(), "operator ", op, ": indices ", indices.shape.str(),
+             " index more axes than ", full.str(), " has");
+  const int64_t count = indices.numel() / std::max<int64_t>(1, m);
+  NdRows r;
+  r.inner = full.prod(int(m), full.ndim());
+  MXRT_CHECK(other == count * r.inner, "operator ", op, ": ", other, " elements for ", count,
+             " rows of ", r.inner, " (indices ", indices.shape.str(), ", array ", full.str(), ")");
+  if (other == 0)
+    return r;
+  std::vector<int64_t> idx = readIndices(indices);
+  r.row.resize(size_t(count));
+  for (int64_t j = 0; j < count; ++j) {
+    int64_t off = 0;
+    for (int64_t d = 0; d < m; ++d) {
+      int64_t i = idx[size_t(d * count + j)], n = full[int(d)];
+      MXRT_CHECK(i >= -n && i < n, "operator ", op, ": index ", i, " is out of bounds for axis ", d,
+                 " of extent ", n);
+      off = off * n + (i < 0 ? i + n : i);
+    }
+    r.row[size_t(j)] = off;
+  }
+  return r;
 }
 
 } // namespace
@@ -107,29 +142,80 @@ void oneHot(const TBlob &indices, int64_t depth, double on, double off, const TB
 
 void gatherNd(const TBlob &data, const TBlob &indices, const TBlob &out) {
   checkDType(out, data.dtype, "gather_nd", "out");
-  MXRT_CHECK(indices.shape.ndim() >= 1, "operator gather_nd: indices must have rank >= 1");
-  const int64_t m = indices.shape[0];
-  MXRT_CHECK(m <= data.shape.ndim(), "operator gather_nd: indices ", indices.shape.str(),
-             " index more axes than data ", data.shape.str(), " has");
-  const int64_t count = indices.numel() / std::max<int64_t>(1, m);
-  const int64_t inner = data.shape.prod(int(m), data.shape.ndim());
-  MXRT_CHECK(out.numel() == count * inner, "operator gather_nd: output has ", out.numel(),
-             " elements, expected ", count * inner);
-  if (out.numel() == 0)
+  const NdRows r = ndRows(data.shape, indices, out.numel(), "gather_nd");
+  const int64_t bytes = r.inner * int64_t(dtypeSize(data.dtype));
+  for (size_t j = 0; j < r.row.size(); ++j)
+    std::memcpy(static_cast<char *>(out.dptr) + int64_t(j) * bytes,
+                static_cast<const char *>(data.dptr) + r.row[j] * bytes, size_t(bytes));
+}
+
+void scatterNd(const TBlob &data, const TBlob &indices, const TBlob &out) {
+  checkDType(out, data.dtype, "scatter_nd", "out");
+  MXRT_CHECK(indices.shape.ndim() >= 2, "operator scatter_nd: indices must have rank >= 2, got ",
+             indices.shape.str());
+  const NdRows r = ndRows(out.shape, indices, data.numel(), "scatter_nd");
+  fill(out, 0);
+  const int64_t bytes = r.inner * int64_t(dtypeSize(data.dtype));
+  // In order: where indices repeat, the last row wins (MXNet's CPU kernel).
+  for (size_t j = 0; j < r.row.size(); ++j)
+    std::memcpy(static_cast<char *>(out.dptr) + r.row[j] * bytes,
+                static_cast<const char *>(data.dptr) + int64_t(j) * bytes, size_t(bytes));
+}
+
+void batchTake(const TBlob &a, const TBlob &indices, const TBlob &out) {
+  checkDType(out, a.dtype, "batch_take", "out");
+  const int64_t n = indices.numel();
+  MXRT_CHECK(out.numel() == n && (n == 0 || a.numel() % n == 0), "operator batch_take: a ",
+             a.shape.str(), ", indices ", indices.shape.str(), " and output ", out.shape.str(),
+             " do not agree (one index per row of a)");
+  if (n == 0)
     return;
-  std::vector<int64_t> idx = readIndices(indices);
-  const size_t es = dtypeSize(data.dtype), row = size_t(inner) * es;
-  for (int64_t j = 0; j < count; ++j) {
-    int64_t off = 0;
-    for (int64_t d = 0; d < m; ++d) {
-      int64_t i = idx[size_t(d * count + j)], n = data.shape[int(d)];
-      MXRT_CHECK(i >= -n && i < n, "operator gather_nd: index ", i, " is out of bounds for axis ",
-                 d, " of extent ", n);
-      off = off * n + (i < 0 ? i + n : i);
+  const int64_t m = a.numel() / n;
+  const std::vector<int64_t> idx = readIndices(indices);
+  const size_t es = dtypeSize(a.dtype);
+  // MXNet clips each index into its row.
+  for (int64_t i = 0; i < n; ++i)
+    std::memcpy(static_cast<char *>(out.dptr) + size_t(i) * es,
+                static_cast<const char *>(a.dptr) +
+                    size_t(i * m + std::clamp<int64_t>(idx[size_t(i)], 0, m - 1)) * es,
+                es);
+}
+
+void ravelMultiIndex(const TBlob &data, std::span<const int64_t> shape, const TBlob &out) {
+  const int64_t k = int64_t(shape.size());
+  MXRT_CHECK(k > 0 && data.shape.ndim() >= 1 && data.shape[0] == k,
+             "operator _ravel_multi_index: data ", data.shape.str(), " must have ", k,
+             " rows, one per axis of shape");
+  const int64_t n = data.numel() / k;
+  MXRT_CHECK(out.numel() == n, "operator _ravel_multi_index: output has ", out.numel(),
+             " elements, expected ", n);
+  const std::vector<int64_t> idx = readIndices(data);
+  std::vector<int64_t> flat(static_cast<size_t>(n), 0);
+  for (int64_t i = 0; i < n; ++i)
+    for (int64_t d = 0; d < k; ++d)
+      flat[size_t(i)] = flat[size_t(i)] * shape[size_t(d)] + idx[size_t(d * n + i)];
+  MXRT_DTYPE_SWITCH(out.dtype, T, {
+    for (int64_t i = 0; i < n; ++i)
+      out.ptr<T>()[i] = store<T>(double(flat[size_t(i)]));
+  });
+}
+
+void unravelIndex(const TBlob &data, std::span<const int64_t> shape, const TBlob &out) {
+  const int64_t k = int64_t(shape.size()), n = data.numel();
+  MXRT_CHECK(k > 0 && out.numel() == k * n, "operator _unravel_index: output has shape ",
+             out.shape.str(), ", expected ", k, " rows of ", n);
+  const std::vector<int64_t> idx = readIndices(data);
+  MXRT_DTYPE_SWITCH(out.dtype, T, {
+    T *y = out.ptr<T>();
+    for (int64_t i = 0; i < n; ++i) {
+      int64_t v = idx[size_t(i)];
+      for (int64_t d = k - 1; d >= 0; --d) { // as MXNet: the remainder keeps v's sign
+        const int64_t q = v / shape[size_t(d)];
+        y[d * n + i] = store<T>(double(v - q * shape[size_t(d)]));
+        v = q;
+      }
     }
-    std::memcpy(static_cast<char *>(out.dptr) + j * int64_t(row),
-                static_cast<const char *>(data.dptr) + off * int64_t(row), row);
-  }
+  });
 }
 
 void sortAlong(const TBlob &data, std::optional<int64_t> axis, int64_t k, bool ascend,
@@ -231,6 +317,20 @@ const KernelRegistrar registrations([] {
   registerKernel("gather_nd", DeviceType::CPU, [](const OpContext &, const Attrs &, In in, In out) {
     gatherNd(in[0], in[1], out[0]);
   });
+  registerKernel(
+      "scatter_nd", DeviceType::CPU,
+      [](const OpContext &, const Attrs &, In in, In out) { scatterNd(in[0], in[1], out[0]); });
+  registerKernel(
+      "batch_take", DeviceType::CPU,
+      [](const OpContext &, const Attrs &, In in, In out) { batchTake(in[0], in[1], out[0]); });
+  registerKernel("_ravel_multi_index", DeviceType::CPU,
+                 [](const OpContext &, const Attrs &a, In in, In out) {
+                   ravelMultiIndex(in[0], a.getShape("shape"), out[0]);
+                 });
+  registerKernel("_unravel_index", DeviceType::CPU,
+                 [](const OpContext &, const Attrs &a, In in, In out) {
+                   unravelIndex(in[0], a.getShape("shape"), out[0]);
+                 });
   registerKernel("topk", DeviceType::CPU, [](const OpContext &, const Attrs &a, In in, In out) {
     const std::string &ret = a.getStr("ret_typ");
     const TBlob *values = nullptr, *indices = nullptr, *mask = nullptr;

@@ -82,6 +82,14 @@ void concat(std::span<const TBlob> in, int64_t axis, const TBlob &out);
 void stack(std::span<const TBlob> in, int64_t axis, const TBlob &out);
 /// SliceChannel/split into equal parts along axis (outputs may be squeezed).
 void split(const TBlob &in, int64_t axis, std::span<const TBlob> out);
+/// Part k of out is [starts[k], starts[k + 1]) along axis (the last part up
+/// to the axis's end); outputs may be squeezed. Errors name op.
+void splitAt(const TBlob &in, int64_t axis, std::span<const int64_t> starts,
+             std::span<const TBlob> out, const char *op = "_split_v2");
+/// _split_v2's part starts from its attributes (sections > 0: numpy's
+/// array_split, else indices).
+std::vector<int64_t> splitV2Starts(const TShape &data, int64_t axis, int64_t sections,
+                                   std::span<const int64_t> indices);
 enum class PadMode : uint8_t { Constant, Edge, Reflect };
 /// Pad: width holds (before, after) per axis.
 void pad(const TBlob &in, PadMode mode, std::span<const int64_t> width, double value,
@@ -101,6 +109,17 @@ void pick(const TBlob &data, const TBlob &index, int64_t axis, IndexMode mode, c
 void oneHot(const TBlob &indices, int64_t depth, double on, double off, const TBlob &out);
 /// gather_nd: indices (M, ...) index the first M axes of data.
 void gatherNd(const TBlob &data, const TBlob &indices, const TBlob &out);
+/// scatter_nd, gather_nd's inverse: out = 0, then row j of data goes to the
+/// position indices[:, j] names (the last of repeated positions wins).
+void scatterNd(const TBlob &data, const TBlob &indices, const TBlob &out);
+/// batch_take: out[i] = row i of a (a as indices.numel() rows) at
+/// indices[i], clipped into the row (as MXNet).
+void batchTake(const TBlob &a, const TBlob &indices, const TBlob &out);
+/// _ravel_multi_index: data (len(shape), N...) of index tuples -> flat
+/// indices into shape (no bounds check, as MXNet).
+void ravelMultiIndex(const TBlob &data, std::span<const int64_t> shape, const TBlob &out);
+/// _unravel_index: flat indices -> (len(shape),) + data.shape index tuples.
+void unravelIndex(const TBlob &data, std::span<const int64_t> shape, const TBlob &out);
 /// topk/sort/argsort along axis (none: flattened): the first k (k < 1: all)
 /// in ascending or descending order, stable for ties. Any of values,
 /// indices (any dtype) and mask (data's shape, 1 where selected) may be null.
@@ -161,6 +180,11 @@ void randomFill(RandomKind kind, PhiloxState st, double a, double b, const TBlob
 /// Dropout in training: mask = bernoulli(1 - p) / (1 - p) over mask's shape
 /// (data's, or 1 along the `axes` of variational dropout), out = data * mask.
 void dropout(PhiloxState st, double p, const TBlob &data, const TBlob &out, const TBlob &mask);
+/// Philox blocks _shuffle consumes for data.
+uint64_t shuffleBlocks(const TBlob &data);
+/// _shuffle: out = data with its rows (first axis) in a random order; out
+/// may be data itself.
+void shuffle(PhiloxState st, const TBlob &data, const TBlob &out);
 
 // ---- nn_norm.cc -----------------------------------------------------------------
 
@@ -179,6 +203,19 @@ void batchNorm(const TBlob &data, const TBlob &gamma, const TBlob &beta, const T
 /// that axis 1; std = sqrt(var + eps).
 void layerNorm(const TBlob &data, const TBlob &gamma, const TBlob &beta, int64_t axis, double eps,
                const TBlob &out, const TBlob *mean, const TBlob *stdOut);
+/// GroupNorm (and InstanceNorm, groups = channels): data (N, C, ...) in
+/// N * groups contiguous rows, each normalized by its mean and biased
+/// variance, then scaled and shifted by gamma[g], beta[g] of its group g.
+/// mean and spread (nullable) are (N, groups): spread is the variance
+/// (InstanceNorm, spreadIsVar) or sqrt(variance + eps) (GroupNorm).
+void groupNorm(const TBlob &data, const TBlob &gamma, const TBlob &beta, int64_t groups, double eps,
+               bool spreadIsVar, const TBlob &out, const TBlob *mean, const TBlob *spread);
+enum class L2Mode : uint8_t { Instance, Channel, Spatial };
+/// L2Normalization: out = x / sqrt(sum(x^2) + eps), the sum over all but
+/// axis 0 (instance), over axis 1 (channel) or over the axes after 1
+/// (spatial); norm (nullable) receives the divisors.
+void l2Normalization(const TBlob &data, L2Mode mode, double eps, const TBlob &out,
+                     const TBlob *norm);
 enum class SoftmaxKind : uint8_t { Plain, Log, Min };
 /// softmax/log_softmax/softmin of data / temperature along axis; out may
 /// have another float dtype. length (nullable): valid entries per line,
@@ -215,6 +252,10 @@ struct PoolParams {
 };
 /// Pooling forward, channel-first; out's spatial extents decide the windows.
 void pooling(const TBlob &data, const PoolParams &p, const TBlob &out);
+/// _backward_Pooling: data_grad from out_grad, the forward data and output
+/// (max: to the first input of a window equal to its output, as MXNet).
+void poolingBackward(const TBlob &outGrad, const TBlob &data, const TBlob &output,
+                     const PoolParams &p, const TBlob &dataGrad);
 enum class LeakyType : uint8_t { Leaky, PRelu, Elu, Selu, Gelu, RRelu };
 struct LeakyParams {
   LeakyType type = LeakyType::Leaky;
@@ -227,16 +268,35 @@ struct LeakyParams {
 void leakyRelu(const TBlob &data, const TBlob *gamma, LeakyParams p, const TBlob &out,
                const TBlob *mask);
 
-// ---- optimizer.cc --------------------------------------------------------------------
+// ---- misc.cc ------------------------------------------------------------------------
 
-enum class OptimizerKind : uint8_t { Sgd, SgdMom, Adam };
-struct OptimizerParams {
-  double lr = 0, wd = 0, rescaleGrad = 1, clipGradient = -1;
-  double momentum = 0, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8;
-};
-/// One fused update pass: states are () for sgd, (mom) for sgd_mom,
-/// (mean, var) for adam, updated in place; out receives the new weight.
-void optimizerUpdate(OptimizerKind kind, const OptimizerParams &p, const TBlob &weight,
-                     const TBlob &grad, std::span<const TBlob> states, const TBlob &out);
+/// _slice_assign(_scalar): out = lhs with the slice `ranges` replaced by rhs
+/// (or by scalar when rhs is null); out may be lhs itself.
+void sliceAssign(const TBlob &lhs, const TBlob *rhs, double scalar,
+                 std::span<const SliceRange> ranges, const TBlob &out);
+/// _arange: start + floor(i / repeat) * step.
+void arange(double start, double step, int64_t repeat, const TBlob &out);
+/// _linspace: start + i * step, step (stop - start) / (num - 1) with the
+/// endpoint, else / num (in double, as MXNet).
+void linspace(double start, double stop, int64_t num, bool endpoint, const TBlob &out);
+/// _eye: ones on diagonal k of a 2-D out.
+void eye(int64_t k, const TBlob &out);
+/// diag: a vector's matrix, or diagonal k of axes (axis1, axis2) as the last axis.
+void diag(const TBlob &in, int64_t k, int64_t axis1, int64_t axis2, const TBlob &out);
+/// depth_to_space (toSpace) / space_to_depth on (N, C, H, W).
+void depthToSpace(const TBlob &in, int64_t blockSize, bool toSpace, const TBlob &out);
+/// moments: mean and (biased) variance over the masked axes.
+void moments(const TBlob &in, AxisMask axes, const TBlob &mean, const TBlob &var);
+/// smooth_l1: |x| - 0.5 / sigma^2 where |x| > 1 / sigma^2, else 0.5 (sigma x)^2.
+void smoothL1(const TBlob &in, double sigma, const TBlob &out);
+/// SequenceMask: positions at or past each sequence's length get value.
+void sequenceMask(const TBlob &data, const TBlob *length, double value, int64_t axis,
+                  const TBlob &out);
+/// SequenceLast: each sequence's step length - 1 (the last without lengths);
+/// out is data without the time axis.
+void sequenceLast(const TBlob &data, const TBlob *length, int64_t axis, const TBlob &out);
+/// SequenceReverse: each sequence's first length steps reversed, later steps
+/// copied; out is not data.
+void sequenceReverse(const TBlob &data, const TBlob *length, int64_t axis, const TBlob &out);
 
 } // namespace mxrt::kernels::cpu

@@ -162,31 +162,63 @@ void stack(std::span<const TBlob> in, int64_t axis, const TBlob &out) {
   concat(views, a, out);
 }
 
-void split(const TBlob &in, int64_t axis, std::span<const TBlob> out) {
-  MXRT_CHECK(!out.empty(), "operator split: needs at least one output");
+void splitAt(const TBlob &in, int64_t axis, std::span<const int64_t> starts,
+             std::span<const TBlob> out, const char *op) {
+  MXRT_CHECK(!out.empty() && starts.size() == out.size(), "operator ", op, ": ", out.size(),
+             " outputs for ", starts.size(), " parts");
   const int nd = in.shape.ndim();
-  const int a = normalizeAxis(axis, nd, "split");
-  const int64_t outer = in.shape.prod(0, a), inner = in.shape.prod(a + 1, nd);
-  const size_t es = dtypeSize(in.dtype);
-  const int64_t each = in.shape[a] / int64_t(out.size());
-  MXRT_CHECK(each * int64_t(out.size()) == in.shape[a], "operator split: axis ", a, " of data ",
-             in.shape.str(), " does not split into ", out.size(), " equal parts");
-  for (const TBlob &b : out) {
-    checkDType(b, in.dtype, "split", "out");
-    MXRT_CHECK(b.numel() == outer * each * inner, "operator split: output has shape ",
-               b.shape.str(), ", expected ", outer * each * inner, " elements");
+  const int a = normalizeAxis(axis, nd, op);
+  const int64_t outer = in.shape.prod(0, a), inner = in.shape.prod(a + 1, nd), len = in.shape[a];
+  const int64_t es = int64_t(dtypeSize(in.dtype));
+  // Part k is [starts[k], starts[k + 1]) of the axis, the last one up to its end.
+  std::vector<int64_t> begin(out.size()), bytes(out.size());
+  for (size_t k = 0; k < out.size(); ++k) {
+    const int64_t b = starts[k], e = k + 1 < out.size() ? starts[k + 1] : len;
+    MXRT_CHECK(0 <= b && b <= e && e <= len, "operator ", op, ": part ", k, " [", b, ", ", e,
+               ") is outside axis ", a, " of data ", in.shape.str());
+    checkDType(out[k], in.dtype, op, "out");
+    MXRT_CHECK(out[k].numel() == outer * (e - b) * inner, "operator ", op, ": output ", k,
+               " has shape ", out[k].shape.str(), ", expected ", outer * (e - b) * inner,
+               " elements");
+    begin[k] = b * inner * es;
+    bytes[k] = (e - b) * inner * es;
   }
   if (in.numel() == 0)
     return;
-  const int64_t rowBytes = in.shape[a] * inner * int64_t(es), n = each * inner * int64_t(es);
+  const int64_t rowBytes = len * inner * es;
   parallel(outer, std::max<int64_t>(1, kGrain * 4 / std::max<int64_t>(1, rowBytes)),
            [&](int64_t lo, int64_t hi) {
              for (int64_t o = lo; o < hi; ++o)
                for (size_t k = 0; k < out.size(); ++k)
-                 std::memcpy(static_cast<char *>(out[k].dptr) + o * n,
-                             static_cast<const char *>(in.dptr) + o * rowBytes + int64_t(k) * n,
-                             size_t(n));
+                 std::memcpy(static_cast<char *>(out[k].dptr) + o * bytes[k],
+                             static_cast<const char *>(in.dptr) + o * rowBytes + begin[k],
+                             size_t(bytes[k]));
            });
+}
+
+void split(const TBlob &in, int64_t axis, std::span<const TBlob> out) {
+  MXRT_CHECK(!out.empty(), "operator split: needs at least one output");
+  const int a = normalizeAxis(axis, in.shape.ndim(), "split");
+  const int64_t each = in.shape[a] / int64_t(out.size());
+  MXRT_CHECK(each * int64_t(out.size()) == in.shape[a], "operator split: axis ", a, " of data ",
+             in.shape.str(), " does not split into ", out.size(), " equal parts");
+  std::vector<int64_t> starts(out.size());
+  for (size_t k = 0; k < out.size(); ++k)
+    starts[k] = int64_t(k) * each;
+  splitAt(in, a, starts, out, "split");
+}
+
+/// _split_v2's part starts: `indices`, or numpy.array_split's `sections`
+/// equal parts (the first extent % sections one longer), as its shape function.
+std::vector<int64_t> splitV2Starts(const TShape &data, int64_t axis, int64_t sections,
+                                   std::span<const int64_t> indices) {
+  if (sections <= 0)
+    return {indices.begin(), indices.end()};
+  const int64_t len = data[normalizeAxis(axis, data.ndim(), "_split_v2")];
+  std::vector<int64_t> starts{0};
+  for (int64_t i = 1; i < sections; ++i)
+    starts.push_back(starts.back() + len / sections + (i - 1 < len % sections ? 1 : 0));
+  return starts;
 }
 
 namespace {
@@ -336,6 +368,13 @@ const KernelRegistrar registrations([] {
   registerKernel("SliceChannel", DeviceType::CPU,
                  [](const OpContext &, const Attrs &a, In in, In out) {
                    split(in[0], a.getInt("axis"), out);
+                 });
+  registerKernel("_split_v2", DeviceType::CPU,
+                 [](const OpContext &, const Attrs &a, In in, In out) {
+                   splitAt(in[0], a.getInt("axis"),
+                           splitV2Starts(in[0].shape, a.getInt("axis"), a.getInt("sections"),
+                                         a.getShape("indices")),
+                           out, "_split_v2");
                  });
   registerKernel("Pad", DeviceType::CPU, [](const OpContext &, const Attrs &a, In in, In out) {
     pad(in[0], padMode(a.getStr("mode")), a.getShape("pad_width"), a.getFloat("constant_value"),

@@ -1,5 +1,6 @@
 // nn_norm.cc - normalization layers and softmax: BatchNorm, LayerNorm,
-// softmax/log_softmax/softmin, SoftmaxOutput and SoftmaxActivation (forward).
+// InstanceNorm, GroupNorm, L2Normalization, softmax/log_softmax/softmin,
+// SoftmaxOutput and SoftmaxActivation (forward).
 //
 // All of them reduce along one axis of an (outer, axis, inner) view and then
 // map every element; statistics accumulate in double for float64 and float
@@ -30,6 +31,19 @@ AxisView axisView(const TShape &s, int64_t axis, const char *op) {
 }
 
 template <class T> using stat_t = std::conditional_t<std::is_same_v<T, double>, double, float>;
+
+/// Mean and biased variance of n elements x[0], x[stride], ... (two passes).
+template <class A, class T> std::pair<A, A> meanVar(const T *x, int64_t n, int64_t stride) {
+  A s = 0, ss = 0;
+  for (int64_t k = 0; k < n; ++k)
+    s += load<A>(x[k * stride]);
+  const A mu = s / A(n);
+  for (int64_t k = 0; k < n; ++k) {
+    const A d = load<A>(x[k * stride]) - mu;
+    ss += d * d;
+  }
+  return {mu, ss / A(n)};
+}
 
 } // namespace
 
@@ -113,15 +127,8 @@ void layerNorm(const TBlob &data, const TBlob &gamma, const TBlob &beta, int64_t
              [&](int64_t lo, int64_t hi) {
                for (int64_t t = lo; t < hi; ++t) {
                  const int64_t base = t / v.inner * v.n * v.inner + t % v.inner;
-                 A s = 0, ss = 0;
-                 for (int64_t k = 0; k < v.n; ++k)
-                   s += load<A>(x[base + k * v.inner]);
-                 const A mu = s / A(v.n);
-                 for (int64_t k = 0; k < v.n; ++k) {
-                   A d = load<A>(x[base + k * v.inner]) - mu;
-                   ss += d * d;
-                 }
-                 const A sd = std::sqrt(ss / A(v.n) + A(eps));
+                 const auto [mu, var] = meanVar<A>(x + base, v.n, v.inner);
+                 const A sd = std::sqrt(var + A(eps));
                  for (int64_t k = 0; k < v.n; ++k) {
                    const int64_t i = base + k * v.inner;
                    y[i] = store<T>((load<A>(x[i]) - mu) / sd * load<A>(g[k]) + load<A>(b[k]));
@@ -130,6 +137,85 @@ void layerNorm(const TBlob &data, const TBlob &gamma, const TBlob &beta, int64_t
                    mean->ptr<T>()[t] = store<T>(mu);
                  if (stdOut)
                    stdOut->ptr<T>()[t] = store<T>(sd);
+               }
+             });
+  });
+}
+
+void groupNorm(const TBlob &data, const TBlob &gamma, const TBlob &beta, int64_t groups, double eps,
+               bool spreadIsVar, const TBlob &out, const TBlob *mean, const TBlob *spread) {
+  const char *op = spreadIsVar ? "InstanceNorm" : "GroupNorm";
+  checkDType(out, data.dtype, op, "out");
+  checkShape(out, data.shape, op, "out");
+  const TShape &s = data.shape;
+  MXRT_CHECK(s.ndim() >= 3 && groups > 0 && s[1] % groups == 0, "operator ", op, ": data ", s.str(),
+             " must be (N, C, spatial...) with C divisible by ", groups, " groups");
+  MXRT_CHECK(gamma.numel() == groups && beta.numel() == groups, "operator ", op, ": gamma ",
+             gamma.shape.str(), " and beta ", beta.shape.str(), " must have ", groups, " elements");
+  const int64_t rows = s[0] * groups, len = s.prod(1, s.ndim()) / groups;
+  for (const TBlob *b : {mean, spread})
+    if (b)
+      MXRT_CHECK(b->numel() == rows, "operator ", op, ": statistics output has shape ",
+                 b->shape.str(), ", expected (", s[0], ", ", groups, ")");
+  if (data.numel() == 0)
+    return;
+  MXRT_FLOAT_SWITCH(data.dtype, T, op, {
+    using A = stat_t<T>;
+    const T *x = data.ptr<T>(), *g = gamma.ptr<T>(), *b = beta.ptr<T>();
+    T *y = out.ptr<T>();
+    parallel(rows, std::max<int64_t>(1, kGrain / std::max<int64_t>(1, len)),
+             [&](int64_t lo, int64_t hi) {
+               for (int64_t r = lo; r < hi; ++r) {
+                 const T *xr = x + r * len;
+                 const auto [mu, var] = meanVar<A>(xr, len, 1);
+                 const A sd = std::sqrt(var + A(eps));
+                 const A scale = load<A>(g[r % groups]) / sd, shift = load<A>(b[r % groups]);
+                 for (int64_t k = 0; k < len; ++k)
+                   y[r * len + k] = store<T>((load<A>(xr[k]) - mu) * scale + shift);
+                 if (mean)
+                   mean->ptr<T>()[r] = store<T>(mu);
+                 if (spread)
+                   spread->ptr<T>()[r] = store<T>(spreadIsVar ? var : sd);
+               }
+             });
+  });
+}
+
+void l2Normalization(const TBlob &data, L2Mode mode, double eps, const TBlob &out,
+                     const TBlob *norm) {
+  const char *op = "L2Normalization";
+  checkDType(out, data.dtype, op, "out");
+  checkShape(out, data.shape, op, "out");
+  const TShape &s = data.shape;
+  MXRT_CHECK(s.ndim() >= (mode == L2Mode::Instance ? 1 : 3), "operator ", op, ": data ", s.str(),
+             " has too few axes for this mode");
+  // An (outer, n, inner) view summed along n.
+  AxisView v{s[0], s.prod(1, s.ndim()), 1};
+  if (mode == L2Mode::Channel)
+    v = {s[0], s[1], s.prod(2, s.ndim())};
+  else if (mode == L2Mode::Spatial)
+    v = {s[0] * s[1], s.prod(2, s.ndim()), 1};
+  if (norm)
+    MXRT_CHECK(norm->numel() == v.outer * v.inner, "operator ", op, ": norm has shape ",
+               norm->shape.str(), ", expected ", v.outer * v.inner, " elements");
+  MXRT_FLOAT_SWITCH(data.dtype, T, op, {
+    using A = stat_t<T>;
+    const T *x = data.ptr<T>();
+    T *y = out.ptr<T>();
+    parallel(v.outer * v.inner, std::max<int64_t>(1, kGrain / std::max<int64_t>(1, v.n)),
+             [&](int64_t lo, int64_t hi) {
+               for (int64_t t = lo; t < hi; ++t) {
+                 const int64_t base = t / v.inner * v.n * v.inner + t % v.inner;
+                 A ss = 0;
+                 for (int64_t k = 0; k < v.n; ++k) {
+                   const A e = load<A>(x[base + k * v.inner]);
+                   ss += e * e;
+                 }
+                 const A nrm = std::sqrt(ss + A(eps));
+                 for (int64_t k = 0; k < v.n; ++k)
+                   y[base + k * v.inner] = store<T>(load<A>(x[base + k * v.inner]) / nrm);
+                 if (norm)
+                   norm->ptr<T>()[t] = store<T>(nrm);
                }
              });
   });
@@ -236,6 +322,26 @@ const KernelRegistrar registrations([] {
         layerNorm(in[0], in[1], in[2], a.getInt("axis"), a.getFloat("eps"), out[0],
                   out.size() > 1 ? &out[1] : nullptr, out.size() > 2 ? &out[2] : nullptr);
       });
+  registerKernel(
+      "InstanceNorm", DeviceType::CPU, [](const OpContext &, const Attrs &a, In in, In out) {
+        const int64_t channels = in[0].shape.ndim() >= 2 ? in[0].shape[1] : 0;
+        groupNorm(in[0], in[1], in[2], channels, a.getFloat("eps"), true, out[0],
+                  out.size() > 1 ? &out[1] : nullptr, out.size() > 2 ? &out[2] : nullptr);
+      });
+  registerKernel(
+      "GroupNorm", DeviceType::CPU, [](const OpContext &, const Attrs &a, In in, In out) {
+        groupNorm(in[0], in[1], in[2], a.getInt("num_groups"), a.getFloat("eps"), false, out[0],
+                  out.size() > 1 ? &out[1] : nullptr, out.size() > 2 ? &out[2] : nullptr);
+      });
+  registerKernel("L2Normalization", DeviceType::CPU,
+                 [](const OpContext &, const Attrs &a, In in, In out) {
+                   const std::string &m = a.getStr("mode");
+                   l2Normalization(in[0],
+                                   m == "channel"   ? L2Mode::Channel
+                                   : m == "spatial" ? L2Mode::Spatial
+                                                    : L2Mode::Instance,
+                                   a.getFloat("eps"), out[0], out.size() > 1 ? &out[1] : nullptr);
+                 });
   registerKernel("softmax", DeviceType::CPU, softmaxKernel<SoftmaxKind::Plain>);
   registerKernel("log_softmax", DeviceType::CPU, softmaxKernel<SoftmaxKind::Log>);
   registerKernel("softmin", DeviceType::CPU, softmaxKernel<SoftmaxKind::Min>);

@@ -1,5 +1,6 @@
 // nn_pool.cc - Pooling (max, avg, sum, lp; global; 1-D/2-D/3-D, channel-
-// first) and the activation layers with parameters: LeakyReLU.
+// first) and its gradient _backward_Pooling, and the activation layers
+// with parameters: LeakyReLU.
 //
 // Pooling windows follow MXNet's pool kernels: a window starts at
 // o * stride - pad and ends at min(start + kernel, in + pad); avg divides by
@@ -14,29 +15,78 @@
 
 namespace mxrt::kernels::cpu {
 
+namespace {
+
+/// Pooling's windows over 3 spatial axes (unused ones have extent 1).
+struct PoolGeometry {
+  int64_t k[3], st[3], pd[3], in[3], o[3];
+  int64_t planes, inSize, outSize;
+
+  /// Output position i's window: [b, e) clipped to the input; `area` is
+  /// its extent clipped to the padded input (avg's count_include_pad).
+  void window(int64_t i, int64_t b[3], int64_t e[3], int64_t &area) const {
+    const int64_t oi[3] = {i / (o[1] * o[2]), i / o[2] % o[1], i % o[2]};
+    area = 1;
+    for (int d = 0; d < 3; ++d) {
+      b[d] = oi[d] * st[d] - pd[d];
+      e[d] = std::min(b[d] + k[d], in[d] + pd[d]);
+      area *= e[d] - b[d];
+      b[d] = std::max<int64_t>(b[d], 0);
+      e[d] = std::min(e[d], in[d]);
+    }
+  }
+};
+
+/// The geometry of data (N, C, spatial...) pooled into out; Error names op.
+PoolGeometry poolGeometry(const TShape &s, const PoolParams &p, const TShape &out, const char *op) {
+  const int nd = s.ndim() - 2;
+  MXRT_CHECK(nd >= 1 && nd <= 3 && out.ndim() == s.ndim(), "operator ", op, ": data ", s.str(),
+             " must have rank 3 to 5 (channel-first), output ", out.str());
+  MXRT_CHECK(p.global || int(p.kernel.size()) == nd, "operator ", op, ": kernel has ",
+             p.kernel.size(), " entries for ", nd, "-D data ", s.str());
+  MXRT_CHECK(out[0] == s[0] && out[1] == s[1], "operator ", op, ": output ", out.str(),
+             " does not match data ", s.str());
+  PoolGeometry g;
+  for (int d = 0; d < nd; ++d) {
+    g.in[d] = s[d + 2];
+    g.o[d] = out[d + 2];
+    g.k[d] = p.global ? g.in[d] : p.kernel[size_t(d)];
+    g.st[d] = p.global || p.stride.empty() ? 1 : p.stride[size_t(d)];
+    g.pd[d] = p.global || p.pad.empty() ? 0 : p.pad[size_t(d)];
+    MXRT_CHECK(g.k[d] > 0 && g.st[d] > 0, "operator ", op, ": kernel and stride must be positive");
+  }
+  for (int d = nd; d < 3; ++d)
+    g.in[d] = g.o[d] = g.k[d] = g.st[d] = 1, g.pd[d] = 0;
+  MXRT_CHECK(p.type != PoolType::Lp || p.pValue == 1 || p.pValue == 2 || p.pValue == 3, "operator ",
+             op, ": p_value=", p.pValue, " is not supported (1, 2 or 3, as MXNet)");
+  g.planes = s[0] * s[1];
+  g.inSize = g.in[0] * g.in[1] * g.in[2];
+  g.outSize = g.o[0] * g.o[1] * g.o[2];
+  return g;
+}
+
+/// The first element of window [b, e) in row-major order that equals y
+/// (max pooling's argmax, as MXNet's unpool_max), or -1 (NaN windows).
+template <class A, class T>
+int64_t firstEqual(const T *x, const int64_t in[3], const int64_t b[3], const int64_t e[3], A y) {
+  for (int64_t a0 = b[0]; a0 < e[0]; ++a0)
+    for (int64_t a1 = b[1]; a1 < e[1]; ++a1)
+      for (int64_t a2 = b[2]; a2 < e[2]; ++a2) {
+        const int64_t j = (a0 * in[1] + a1) * in[2] + a2;
+        if (load<A>(x[j]) == y)
+          return j;
+      }
+  return -1;
+}
+
+} // namespace
+
 void pooling(const TBlob &data, const PoolParams &p, const TBlob &out) {
   const char *op = "Pooling";
   checkDType(out, data.dtype, op, "out");
-  const TShape &s = data.shape;
-  const int nd = s.ndim() - 2;
-  MXRT_CHECK(nd >= 1 && nd <= 3 && out.shape.ndim() == s.ndim(), "operator Pooling: data ", s.str(),
-             " must have rank 3 to 5 (channel-first), output ", out.shape.str());
-  MXRT_CHECK(p.global || int(p.kernel.size()) == nd, "operator Pooling: kernel has ",
-             p.kernel.size(), " entries for ", nd, "-D data ", s.str());
-  int64_t k[3], st[3], pd[3], in[3], o[3];
-  for (int d = 0; d < nd; ++d) {
-    in[d] = s[d + 2];
-    o[d] = out.shape[d + 2];
-    k[d] = p.global ? in[d] : p.kernel[size_t(d)];
-    st[d] = p.global || p.stride.empty() ? 1 : p.stride[size_t(d)];
-    pd[d] = p.global || p.pad.empty() ? 0 : p.pad[size_t(d)];
-    MXRT_CHECK(k[d] > 0 && st[d] > 0, "operator Pooling: kernel and stride must be positive");
-  }
-  for (int d = nd; d < 3; ++d)
-    in[d] = o[d] = k[d] = st[d] = 1, pd[d] = 0;
-  const int64_t planes = s[0] * s[1], inSize = in[0] * in[1] * in[2], outSize = o[0] * o[1] * o[2];
-  MXRT_CHECK(out.shape[0] == s[0] && out.shape[1] == s[1], "operator Pooling: output ",
-             out.shape.str(), " does not match data ", s.str());
+  const PoolGeometry g = poolGeometry(data.shape, p, out.shape, op);
+  const int64_t planes = g.planes, inSize = g.inSize, outSize = g.outSize;
+  const int64_t *in = g.in;
   if (out.numel() == 0)
     return;
   MXRT_FLOAT_SWITCH(data.dtype, T, op, {
@@ -50,15 +100,8 @@ void pooling(const TBlob &data, const PoolParams &p, const TBlob &out) {
                  const T *xp = x + pl * inSize;
                  T *yp = y + pl * outSize;
                  for (int64_t i = 0; i < outSize; ++i) {
-                   const int64_t oi[3] = {i / (o[1] * o[2]), i / o[2] % o[1], i % o[2]};
-                   int64_t b[3], e[3], area = 1;
-                   for (int d = 0; d < 3; ++d) {
-                     b[d] = oi[d] * st[d] - pd[d];
-                     e[d] = std::min(b[d] + k[d], in[d] + pd[d]);
-                     area *= e[d] - b[d];
-                     b[d] = std::max<int64_t>(b[d], 0);
-                     e[d] = std::min(e[d], in[d]);
-                   }
+                   int64_t b[3], e[3], area;
+                   g.window(i, b, e, area);
                    A acc = p.type == PoolType::Max ? -std::numeric_limits<A>::infinity() : A(0);
                    int64_t inside = 0;
                    for (int64_t a0 = b[0]; a0 < e[0]; ++a0)
@@ -70,8 +113,8 @@ void pooling(const TBlob &data, const PoolParams &p, const TBlob &out) {
                          case PoolType::Max:
                            acc = (v > acc || std::isnan(v)) ? v : acc;
                            break;
-                         case PoolType::Lp:
-                           acc += std::pow(std::abs(v), pv);
+                         case PoolType::Lp: // MXNet's a_pow_p: no abs
+                           acc += pv == A(1) ? v : pv == A(2) ? v * v : v * v * v;
                            break;
                          default:
                            acc += v;
@@ -80,9 +123,71 @@ void pooling(const TBlob &data, const PoolParams &p, const TBlob &out) {
                    if (p.type == PoolType::Avg)
                      acc = acc / A(p.countIncludePad ? area : std::max<int64_t>(inside, 1));
                    else if (p.type == PoolType::Lp)
-                     acc = std::pow(acc, A(1) / pv);
+                     acc = pv == A(1) ? acc : pv == A(2) ? std::sqrt(acc) : std::cbrt(acc);
                    yp[i] = store<T>(acc);
                  }
+               }
+             });
+  });
+}
+
+void poolingBackward(const TBlob &outGrad, const TBlob &data, const TBlob &output,
+                     const PoolParams &p, const TBlob &dataGrad) {
+  const char *op = "_backward_Pooling";
+  checkDType(outGrad, data.dtype, op, "out_grad");
+  checkDType(output, data.dtype, op, "output");
+  checkDType(dataGrad, data.dtype, op, "data_grad");
+  checkShape(output, outGrad.shape, op, "output");
+  checkShape(dataGrad, data.shape, op, "data_grad");
+  const PoolGeometry g = poolGeometry(data.shape, p, outGrad.shape, op);
+  fill(dataGrad, 0);
+  if (outGrad.numel() == 0 || data.numel() == 0)
+    return;
+  const int64_t *in = g.in;
+  // MXNet's unpool kernels: each window adds its share of out_grad to the
+  // inputs it read; overlapping windows accumulate. A plane is one task.
+  MXRT_FLOAT_SWITCH(data.dtype, T, op, {
+    using A = std::conditional_t<std::is_same_v<T, double>, double, float>;
+    const T *x = data.ptr<T>(), *y = output.ptr<T>(), *dy = outGrad.ptr<T>();
+    T *dx = dataGrad.ptr<T>();
+    const A pv = A(p.pValue);
+    parallel(g.planes, std::max<int64_t>(1, kGrain / std::max<int64_t>(1, g.inSize)),
+             [&](int64_t lo, int64_t hi) {
+               std::vector<A> acc(static_cast<size_t>(g.inSize));
+               for (int64_t pl = lo; pl < hi; ++pl) {
+                 const T *xp = x + pl * g.inSize;
+                 std::fill(acc.begin(), acc.end(), A(0));
+                 for (int64_t i = 0; i < g.outSize; ++i) {
+                   int64_t b[3], e[3], area;
+                   g.window(i, b, e, area);
+                   const A gi = load<A>(dy[pl * g.outSize + i]);
+                   const A yi = load<A>(y[pl * g.outSize + i]);
+                   if (p.type == PoolType::Max) {
+                     const int64_t j = firstEqual(xp, in, b, e, yi);
+                     if (j >= 0)
+                       acc[size_t(j)] += gi;
+                     continue;
+                   }
+                   A share = gi;
+                   if (p.type == PoolType::Avg)
+                     share = gi / A(p.countIncludePad
+                                        ? area
+                                        : std::max<int64_t>(1, (e[0] - b[0]) * (e[1] - b[1]) *
+                                                                   (e[2] - b[2])));
+                   for (int64_t a0 = b[0]; a0 < e[0]; ++a0)
+                     for (int64_t a1 = b[1]; a1 < e[1]; ++a1)
+                       for (int64_t a2 = b[2]; a2 < e[2]; ++a2) {
+                         const int64_t j = (a0 * in[1] + a1) * in[2] + a2;
+                         if (p.type != PoolType::Lp)
+                           acc[size_t(j)] += share;
+                         else if (gi != A(0)) // lp: dy * x^(p-1) / y^(p-1), MXNet's lp_grad
+                           acc[size_t(j)] +=
+                               gi * std::pow(load<A>(xp[j]), pv - A(1)) / std::pow(yi, pv - A(1));
+                       }
+                 }
+                 T *dxp = dx + pl * g.inSize;
+                 for (int64_t j = 0; j < g.inSize; ++j)
+                   dxp[j] = store<T>(acc[size_t(j)]);
                }
              });
   });
@@ -168,6 +273,26 @@ PoolType poolType(const std::string &t) {
   fail("operator Pooling: pool_type='", t, "' is not supported");
 }
 
+/// Pooling's attributes (also _backward_Pooling's).
+PoolParams poolParams(const Attrs &a) {
+  if (!a.isNone("layout")) {
+    const std::string &l = a.getStr("layout");
+    MXRT_CHECK(l == "NCW" || l == "NCHW" || l == "NCDHW", "operator ", a.op().name, ": layout ", l,
+               " is not supported on CPU (channel-first only)");
+  }
+  PoolParams p;
+  p.type = poolType(a.getStr("pool_type"));
+  p.global = a.getBool("global_pool");
+  p.kernel = a.getShape("kernel");
+  p.stride = a.getShape("stride");
+  p.pad = a.getShape("pad");
+  std::optional<int64_t> pv = a.getOptInt("p_value");
+  p.pValue = pv ? double(*pv) : 2.0;
+  const AttrValue &cip = a.get("count_include_pad");
+  p.countIncludePad = !std::holds_alternative<bool>(cip) || std::get<bool>(cip);
+  return p;
+}
+
 LeakyType leakyType(const std::string &t) {
   if (t == "leaky")
     return LeakyType::Leaky;
@@ -185,25 +310,13 @@ LeakyType leakyType(const std::string &t) {
 }
 
 const KernelRegistrar registrations([] {
+  registerKernel("Pooling", DeviceType::CPU,
+                 [](const OpContext &, const Attrs &a, std::span<const TBlob> in,
+                    std::span<const TBlob> out) { pooling(in[0], poolParams(a), out[0]); });
   registerKernel(
-      "Pooling", DeviceType::CPU,
+      "_backward_Pooling", DeviceType::CPU,
       [](const OpContext &, const Attrs &a, std::span<const TBlob> in, std::span<const TBlob> out) {
-        if (!a.isNone("layout")) {
-          const std::string &l = a.getStr("layout");
-          MXRT_CHECK(l == "NCW" || l == "NCHW" || l == "NCDHW", "operator Pooling: layout ", l,
-                     " is not supported on CPU (channel-first only)");
-        }
-        PoolParams p;
-        p.type = poolType(a.getStr("pool_type"));
-        p.global = a.getBool("global_pool");
-        p.kernel = a.getShape("kernel");
-        p.stride = a.getShape("stride");
-        p.pad = a.getShape("pad");
-        std::optional<int64_t> pv = a.getOptInt("p_value");
-        p.pValue = pv ? double(*pv) : 2.0;
-        const AttrValue &cip = a.get("count_include_pad");
-        p.countIncludePad = !std::holds_alternative<bool>(cip) || std::get<bool>(cip);
-        pooling(in[0], p, out[0]);
+        poolingBackward(in[0], in[1], in[2], poolParams(a), out[0]);
       });
   registerKernel(
       "LeakyReLU", DeviceType::CPU,

@@ -1,5 +1,5 @@
 // random.cc - random sampling kernels: _random_uniform/normal/randint and
-// their *_like forms, and Dropout.
+// their *_like forms, Dropout, and _shuffle.
 //
 // Draws come from Philox blocks (kernels/philox.h): element i of an op's
 // output uses block start + i / perBlock, so any split over threads gives
@@ -13,6 +13,7 @@
 #include "kernels/philox.h"
 
 #include <cmath>
+#include <cstring>
 
 namespace mxrt::kernels::cpu {
 namespace {
@@ -101,6 +102,43 @@ void dropout(PhiloxState st, double p, const TBlob &data, const TBlob &out, cons
   binary(BinaryOp::Mul, data, mask, out);
 }
 
+uint64_t shuffleBlocks(const TBlob &data) {
+  return randomBlocks(DType::Float64, data.shape.ndim() ? data.shape[0] : 0);
+}
+
+void shuffle(PhiloxState st, const TBlob &data, const TBlob &out) {
+  checkDType(out, data.dtype, "_shuffle", "out");
+  checkSameSize(data, out, "_shuffle", "data", "out");
+  const int64_t n = data.shape.ndim() ? data.shape[0] : 0;
+  if (n == 0 || data.numel() == 0) {
+    if (out.dptr != data.dptr)
+      cast(data, out);
+    return;
+  }
+  // Fisher-Yates over the first axis, one uniform double in [0, 1) per row.
+  std::vector<double> u(static_cast<size_t>(n));
+  fillT(RandomKind::Uniform, st, 0, 1, u.data(), n);
+  std::vector<int64_t> perm(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i)
+    perm[size_t(i)] = i;
+  for (int64_t i = n - 1; i > 0; --i)
+    std::swap(perm[size_t(i)],
+              perm[size_t(std::min<int64_t>(i, int64_t(u[size_t(i)] * double(i + 1))))]);
+  const size_t row = data.nbytes() / size_t(n);
+  std::vector<std::byte> copy;
+  const auto *src = static_cast<const std::byte *>(data.dptr);
+  if (out.dptr == data.dptr) { // in place: permute from a copy
+    copy.assign(src, src + data.nbytes());
+    src = copy.data();
+  }
+  auto *dst = static_cast<std::byte *>(out.dptr);
+  parallel(n, std::max<int64_t>(1, kGrain * 4 / int64_t(std::max<size_t>(row, 1))),
+           [&](int64_t lo, int64_t hi) {
+             for (int64_t i = lo; i < hi; ++i)
+               std::memcpy(dst + size_t(i) * row, src + size_t(perm[size_t(i)]) * row, row);
+           });
+}
+
 // ---- op registration -----------------------------------------------------------
 
 namespace {
@@ -142,6 +180,14 @@ const KernelRegistrar registrations([] {
     registerKernel(n, DeviceType::CPU, sampleKernel<RandomKind::Normal>, true);
   registerKernel("_random_randint", DeviceType::CPU, sampleKernel<RandomKind::Randint>, true);
   registerKernel("Dropout", DeviceType::CPU, dropoutKernel, true);
+  registerKernel(
+      "_shuffle", DeviceType::CPU,
+      [](const OpContext &ctx, const Attrs &, std::span<const TBlob> in,
+         std::span<const TBlob> out) {
+        RandomStream s = reserveRandom(ctx.run.ctx, shuffleBlocks(in[0]));
+        shuffle({s.key, s.block}, in[0], out[0]);
+      },
+      true);
 });
 
 } // namespace
