@@ -186,7 +186,12 @@ def test_dead_peer_fails_the_job_naming_it(tmp_path, victim, hang):
     assert rc != 0, out
     assert secs < 60, out
     name = "worker 1 (MPI rank 1" if victim == "worker" else "server 0 (MPI rank 2"
+    rank = 1 if victim == "worker" else 2
     why = "sent nothing for 3 s" if hang else "exited"
+    if not hang and "mpirun noticed that process rank %d" % rank in out:
+        # A killed process makes mpirun stop the job at once; when that wins
+        # the race with mxc's own detection, mpirun's notice names the rank.
+        return
     assert "%s, pid" % name in out and why in out, out
     assert "CAUGHT 0: " in out, out  # a surviving worker got the error as MXNetError
 
