@@ -404,6 +404,16 @@ Value mxc::codegen::buildConvolution(OpBuilder &rewriter, Location loc, Value da
   }
 
   // One matrix product per (image, group), on slices of the tensors.
+  Value r = buildGroupedMatmuls(rewriter, loc, w3, col4, acc, /*transposeA=*/false);
+  return reshapeTo(rewriter, loc, r, out.getShape());
+}
+
+Value mxc::codegen::buildGroupedMatmuls(OpBuilder &rewriter, Location loc, Value A, Value B,
+                                        Value acc, bool transposeA) {
+  RankedTensorType at = tensorType(A), bt = tensorType(B), ct = tensorType(acc);
+  int64_t N = ct.getDimSize(0), G = ct.getDimSize(1), M = ct.getDimSize(2), O = ct.getDimSize(3),
+          K = bt.getDimSize(2);
+  (void)at;
   auto idx = [&](int64_t v) { return rewriter.create<arith::ConstantIndexOp>(loc, v); };
   Value zero = idx(0), one = idx(1);
   auto slice2d = [&](OpBuilder &b, Value src, ValueRange lead, int64_t rows, int64_t cols) {
@@ -425,15 +435,20 @@ Value mxc::codegen::buildConvolution(OpBuilder &rewriter, Location loc, Value da
         auto gLoop = b.create<scf::ForOp>(
             loc, zero, idx(G), one, ValueRange{nIter[0]},
             [&](OpBuilder &b2, Location, Value g, ValueRange gIter) {
-              Value A = slice2d(b2, w3, {g}, Fg, Cg * Kprod);
-              Value B = slice2d(b2, col4, {n, g}, Cg * Kprod, Oprod);
-              Value Cs = slice2d(b2, gIter[0], {n, g}, Fg, Oprod);
-              Value prod = b2.create<linalg::MatmulOp>(loc, TypeRange{Cs.getType()},
-                                                       ValueRange{A, B}, ValueRange{Cs})
-                               .getResult(0);
+              Value a = transposeA ? slice2d(b2, A, {g}, K, M) : slice2d(b2, A, {g}, M, K);
+              Value bs = slice2d(b2, B, {n, g}, K, O);
+              Value cs = slice2d(b2, gIter[0], {n, g}, M, O);
+              Value prod =
+                  transposeA
+                      ? b2.create<linalg::MatmulTransposeAOp>(loc, TypeRange{cs.getType()},
+                                                              ValueRange{a, bs}, ValueRange{cs})
+                            .getResult(0)
+                      : b2.create<linalg::MatmulOp>(loc, TypeRange{cs.getType()}, ValueRange{a, bs},
+                                                    ValueRange{cs})
+                            .getResult(0);
               SmallVector<OpFoldResult> offs{n, g, b2.getIndexAttr(0), b2.getIndexAttr(0)};
               SmallVector<OpFoldResult> sizes{b2.getIndexAttr(1), b2.getIndexAttr(1),
-                                              b2.getIndexAttr(Fg), b2.getIndexAttr(Oprod)};
+                                              b2.getIndexAttr(M), b2.getIndexAttr(O)};
               SmallVector<OpFoldResult> strides(4, b2.getIndexAttr(1));
               Value upd =
                   b2.create<tensor::InsertSliceOp>(loc, prod, gIter[0], offs, sizes, strides);
@@ -441,7 +456,7 @@ Value mxc::codegen::buildConvolution(OpBuilder &rewriter, Location loc, Value da
             });
         b.create<scf::YieldOp>(loc, gLoop.getResult(0));
       });
-  return reshapeTo(rewriter, loc, nLoop.getResult(0), out.getShape());
+  return nLoop.getResult(0);
 }
 
 void mxc::codegen::populateNNLowerings(RewritePatternSet &patterns,

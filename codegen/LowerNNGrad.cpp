@@ -2,11 +2,12 @@
 //
 // The gradient rules (passes/GradientRulesNN.cpp) express a convolution's
 // data gradient as Deconvolution and a pooling's as _backward_Pooling:
-//   - Deconvolution (the transposed convolution) is a convolution of the
-//     output gradient spread out by the stride (zeros in between), padded by
-//     dilate * (kernel - 1) - pad (and adj at the end), with the weight's
-//     windows flipped and its two channel axes exchanged per group; it
-//     reuses Convolution's im2col + matmul (buildConvolution);
+//   - Deconvolution (the transposed convolution) is one matrix product per
+//     image and group (weight^T times the data: the columns, as
+//     Convolution's matmuls, buildGroupedMatmuls) and col2im written as a
+//     gather: each output sums the columns whose window covers it (no
+//     scatter, no zeros multiplied: the columns are as small as the data
+//     times the window);
 //   - _backward_Pooling scatters each output gradient over its window as
 //     MXNet's unpool kernels do (max: to the first element equal to the
 //     forward output; avg: divided by the forward divisor; sum: as is): a
@@ -27,10 +28,12 @@ namespace mx = mlir::mx;
 namespace {
 
 /// Deconvolution: data (N, C, *I), weight (C, F/G, *k), output (N, F, *O)
-/// with out[x] = sum over c, k of data[o] w[c, f, k] where x = o * stride -
-/// pad + k * dilate. As a convolution (stride 1, dilation d) of
-/// V[j] = up[j - L], up = data spread by the stride, L = d (k - 1) - pad,
-/// with w'[g F/G + f, c, k'] = w[g C/G + c, f, k - 1 - k'].
+/// with out[x] = sum over c, k of data[i] w[c, f, k] where x = i * stride -
+/// pad + k * dilate. One matrix product per image and group gives the
+/// columns col[n, g, (f, k), i] = sum_c w[g, c, (f, k)] data[n, g, c, i]
+/// (library GEMM); then each output gathers its columns (col2im):
+/// out[n, f, x] = bias[f] + sum over k of col[n, f, k, (x + pad - k *
+/// dilate) / stride] where that divides and lies inside *I.
 struct DeconvolutionLowering : MxLowering<mx::DeconvolutionOp> {
   using MxLowering::MxLowering;
   LogicalResult lower(mx::DeconvolutionOp op, const mxrt::Attrs &attrs,
@@ -54,70 +57,83 @@ struct DeconvolutionLowering : MxLowering<mx::DeconvolutionOp> {
     SmallVector<int64_t> pad = spatialAttr(attrs, "pad", d, 0);
     int64_t G = attrs.getInt("num_group");
     int64_t N = xt.getDimSize(0), C = xt.getDimSize(1), F = out.getDimSize(1);
-    int64_t Cg = C / G, Fg = F / G;
-
-    // up: the data with stride - 1 zeros between elements.
-    Value up = op.getData();
-    SmallVector<int64_t> upShape{N, C};
-    for (size_t i = 0; i < d; ++i)
-      upShape.push_back((xt.getDimSize(2 + i) - 1) * stride[i] + 1);
-    if (llvm::any_of(stride, [](int64_t s) { return s != 1; })) {
-      Value zeros = filledTensor(rewriter, loc, upShape, elem, 0.0);
-      SmallVector<OpFoldResult> offs(2 + d, rewriter.getIndexAttr(0)), sizes, strides;
-      for (int64_t e : xt.getShape())
-        sizes.push_back(rewriter.getIndexAttr(e));
-      strides.assign(2, rewriter.getIndexAttr(1));
-      for (int64_t s : stride)
-        strides.push_back(rewriter.getIndexAttr(s));
-      up = rewriter.create<tensor::InsertSliceOp>(loc, op.getData(), zeros, offs, sizes, strides);
-    }
-    // V: up shifted by L = d (k - 1) - pad, P = O + d (k - 1) long (padded
-    // where L > 0 or at the end, cut where L < 0).
-    SmallVector<int64_t> low{0, 0}, high{0, 0}, cut{0, 0}, vShape{N, C};
-    bool needCut = false;
+    int64_t Cg = C / G, Fg = F / G, Kprod = 1, Iprod = 1;
     for (size_t i = 0; i < d; ++i) {
-      int64_t L = dilate[i] * (kernel[i] - 1) - pad[i];
-      int64_t P = out.getDimSize(2 + i) + dilate[i] * (kernel[i] - 1);
-      low.push_back(std::max<int64_t>(L, 0));
-      high.push_back(std::max<int64_t>(P - L - upShape[2 + i], 0));
-      cut.push_back(std::max<int64_t>(-L, 0));
-      vShape.push_back(P);
-      needCut |= cut.back() != 0 || low.back() + upShape[2 + i] + high.back() != P;
+      Kprod *= kernel[i];
+      Iprod *= xt.getDimSize(int64_t(2 + i));
     }
-    Value v = padTensor(rewriter, loc, up, low, high, constant(rewriter, loc, elem, 0));
-    if (needCut) {
-      SmallVector<OpFoldResult> offs, sizes, strides(2 + d, rewriter.getIndexAttr(1));
-      for (size_t i = 0; i < 2 + d; ++i) {
-        offs.push_back(rewriter.getIndexAttr(cut[i]));
-        sizes.push_back(rewriter.getIndexAttr(vShape[i]));
-      }
-      v = rewriter.create<tensor::ExtractSliceOp>(loc, RankedTensorType::get(vShape, elem), v, offs,
-                                                  sizes, strides);
-    }
-    // w' (G, F/G, C/G, k'..) from w viewed as (G, C/G, F/G, k..).
-    SmallVector<int64_t> wView{G, Cg, Fg}, wtShape{G, Fg, Cg};
-    wView.append(kernel.begin(), kernel.end());
-    wtShape.append(kernel.begin(), kernel.end());
-    Value w5 = reshapeTo(rewriter, loc, op.getWeight(), wView);
-    unsigned loops = unsigned(3 + d);
-    SmallVector<AffineExpr> exprs{getAffineDimExpr(0, ctx), getAffineDimExpr(2, ctx),
-                                  getAffineDimExpr(1, ctx)};
-    for (size_t i = 0; i < d; ++i)
-      exprs.push_back(kernel[i] - 1 - getAffineDimExpr(unsigned(3 + i), ctx));
-    Value wt = buildMapped(rewriter, loc, wtShape, elem, ValueRange{w5},
-                           {AffineMap::get(loops, 0, exprs, ctx)},
-                           [](OpBuilder &, Location, ValueRange xs) { return xs[0]; });
-    SmallVector<int64_t> convW{F, Cg};
-    convW.append(kernel.begin(), kernel.end());
-    wt = reshapeTo(rewriter, loc, wt, convW);
 
-    ConvWindow w;
-    w.kernel.assign(kernel.begin(), kernel.end());
-    w.stride.assign(d, 1);
-    w.dilate = dilate;
-    w.pad.assign(d, 0);
-    w.groups = G;
-    rewriter.replaceOp(op, buildConvolution(rewriter, loc, v, wt, op.getBias(), w, out));
+    // The columns (N, G, Fg * K, I): w[g]^T (Fg*K x Cg) data[n, g] (Cg x I).
+    Value x4 = reshapeTo(rewriter, loc, op.getData(), {N, G, Cg, Iprod});
+    Value w3 = reshapeTo(rewriter, loc, op.getWeight(), {G, Cg, Fg * Kprod});
+    Value col = filledTensor(rewriter, loc, {N, G, Fg * Kprod, Iprod}, elem, 0.0);
+    col = buildGroupedMatmuls(rewriter, loc, w3, x4, col, /*transposeA=*/true);
+    SmallVector<int64_t> colShape{N, F};
+    colShape.append(kernel.begin(), kernel.end());
+    for (size_t i = 0; i < d; ++i)
+      colShape.push_back(xt.getDimSize(int64_t(2 + i)));
+    col = reshapeTo(rewriter, loc, col, colShape);
+
+    // col2im as a gather: loops (n, f, x.., k..), the k loops reducing over
+    // a window operand.
+    Value init;
+    if (Value bias = op.getBias())
+      init = buildMapped(rewriter, loc, out.getShape(), elem, ValueRange{bias},
+                         {AffineMap::get(unsigned(2 + d), 0, {getAffineDimExpr(1, ctx)}, ctx)},
+                         [](OpBuilder &, Location, ValueRange xs) { return xs[0]; });
+    else
+      init = filledTensor(rewriter, loc, out.getShape(), elem, 0.0);
+    unsigned loops = unsigned(2 + 2 * d);
+    SmallVector<AffineExpr> winExprs, outExprs;
+    for (unsigned i = 0; i < 2 + d; ++i)
+      outExprs.push_back(getAffineDimExpr(i, ctx));
+    for (size_t i = 0; i < d; ++i)
+      winExprs.push_back(getAffineDimExpr(unsigned(2 + d + i), ctx));
+    SmallVector<AffineMap> maps{AffineMap::get(loops, 0, winExprs, ctx),
+                                AffineMap::get(loops, 0, outExprs, ctx)};
+    SmallVector<utils::IteratorType> iters(2 + d, utils::IteratorType::parallel);
+    iters.append(d, utils::IteratorType::reduction);
+    Value window =
+        emptyTensor(rewriter, loc, SmallVector<int64_t>(kernel.begin(), kernel.end()), elem);
+    Value r =
+        rewriter
+            .create<linalg::GenericOp>(
+                loc, TypeRange{init.getType()}, ValueRange{window}, ValueRange{init}, maps, iters,
+                [&](OpBuilder &b, Location l, ValueRange args) {
+                  auto c = [&](int64_t v) { return b.create<arith::ConstantIndexOp>(l, v); };
+                  Value valid = b.create<arith::ConstantIntOp>(l, 1, 1);
+                  SmallVector<Value> at{b.create<linalg::IndexOp>(l, 0),
+                                        b.create<linalg::IndexOp>(l, 1)};
+                  SmallVector<Value> in;
+                  for (size_t i = 0; i < d; ++i) {
+                    Value x = b.create<linalg::IndexOp>(l, 2 + i);
+                    Value k = b.create<linalg::IndexOp>(l, 2 + d + i);
+                    at.push_back(k);
+                    int64_t extent = xt.getDimSize(int64_t(2 + i));
+                    // t = x + pad - k * dilate; i = t / stride.
+                    Value t = b.create<arith::SubIOp>(l, b.create<arith::AddIOp>(l, x, c(pad[i])),
+                                                      b.create<arith::MulIOp>(l, k, c(dilate[i])));
+                    Value t0 = b.create<arith::MaxSIOp>(l, t, c(0));
+                    Value q = b.create<arith::DivUIOp>(l, t0, c(stride[i]));
+                    Value ok = b.create<arith::AndIOp>(
+                        l, b.create<arith::CmpIOp>(l, arith::CmpIPredicate::sge, t, c(0)),
+                        b.create<arith::CmpIOp>(l, arith::CmpIPredicate::slt, q, c(extent)));
+                    if (stride[i] != 1)
+                      ok = b.create<arith::AndIOp>(
+                          l, ok,
+                          b.create<arith::CmpIOp>(l, arith::CmpIPredicate::eq,
+                                                  b.create<arith::RemUIOp>(l, t0, c(stride[i])),
+                                                  c(0)));
+                    valid = b.create<arith::AndIOp>(l, valid, ok);
+                    in.push_back(b.create<arith::MinSIOp>(l, q, c(extent - 1)));
+                  }
+                  at.append(in.begin(), in.end());
+                  Value v = b.create<tensor::ExtractOp>(l, col, at);
+                  v = b.create<arith::SelectOp>(l, valid, v, constant(b, l, elem, 0));
+                  b.create<linalg::YieldOp>(l, Value(b.create<arith::AddFOp>(l, args[1], v)));
+                })
+            .getResult(0);
+    rewriter.replaceOp(op, r);
     return success();
   }
 };

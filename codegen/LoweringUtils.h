@@ -150,6 +150,11 @@ struct ConvWindow {
 Value buildConvolution(OpBuilder &b, Location loc, Value data, Value weight, Value bias,
                        const ConvWindow &window, RankedTensorType out);
 
+/// One matrix product per image n and group g on tensor slices (scf.for):
+/// acc[n, g] += A[g] B[n, g], or A[g]^T B[n, g] with transposeA. A: (G, M,
+/// K) or (G, K, M); B: (N, G, K, O); acc: (N, G, M, O).
+Value buildGroupedMatmuls(OpBuilder &b, Location loc, Value A, Value B, Value acc, bool transposeA);
+
 /// Normalizes a possibly negative axis; -1 when out of range.
 int64_t normalizeAxis(int64_t axis, int64_t rank);
 

@@ -1,17 +1,18 @@
 // RUN: mxc-opt %s --split-input-file --convert-mx-to-linalg | FileCheck %s
 
-// Deconvolution (Convolution's data gradient): the data spread by the
-// stride (a strided insert into zeros), padded by dilate * (k - 1) - pad,
-// the weight's windows flipped and its channel axes exchanged, then the
-// convolution's im2col + matmul with stride 1.
-// CHECK-DAG: #[[$FLIP:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d2, d1, -d3 + 2, -d4 + 2)>
+// Deconvolution (Convolution's data gradient): one matmul per image and
+// group, weight^T times the data (the columns, 18 = 2 filters x 3x3
+// window, by 9 inputs), then col2im as a gather: each output sums, over the
+// window (reduction loops), the column whose input position
+// (x + pad - k * dilate) / stride divides and lies inside the data.
 // CHECK-LABEL: func.func @deconvolution
-// CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[0, 0, 0, 0] [1, 4, 3, 3] [1, 1, 2, 2] : tensor<1x4x3x3xf32> into tensor<1x4x5x5xf32>
-// CHECK: tensor.pad %{{.*}} low[0, 0, 1, 1] high[0, 0, 1, 1]
-// CHECK: linalg.generic {indexing_maps = [#[[$FLIP]], #{{.*}}]
-// CHECK-SAME: outs(%{{.*}} : tensor<1x2x4x3x3xf32>)
 // CHECK: scf.for
-// CHECK: linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<2x36xf32>, tensor<36x25xf32>)
+// CHECK: linalg.matmul_transpose_a ins(%{{.*}}, %{{.*}} : tensor<4x18xf32>, tensor<4x9xf32>) outs(%{{.*}} : tensor<18x9xf32>)
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]} ins(%{{.*}} : tensor<3x3xf32>) outs(%{{.*}} : tensor<1x2x5x5xf32>)
+// CHECK: arith.divui
+// CHECK: arith.remui
+// CHECK: tensor.extract %{{.*}} : tensor<1x2x3x3x3x3xf32>
+// CHECK: arith.select
 func.func @deconvolution(%x: tensor<1x4x3x3xf32>, %w: tensor<4x2x3x3xf32>) -> tensor<1x2x5x5xf32> {
   %0 = "mx.Deconvolution"(%x, %w) {kernel = array<i64: 3, 3>, num_filter = 2 : i64, pad = array<i64: 1, 1>, stride = array<i64: 2, 2>} : (tensor<1x4x3x3xf32>, tensor<4x2x3x3xf32>) -> tensor<1x2x5x5xf32>
   return %0 : tensor<1x2x5x5xf32>
@@ -19,12 +20,15 @@ func.func @deconvolution(%x: tensor<1x4x3x3xf32>, %w: tensor<4x2x3x3xf32>) -> te
 
 // -----
 
-// A padding larger than dilate * (kernel - 1) cuts the spread data.
-// CHECK-LABEL: func.func @deconvolution_cut
-// CHECK: tensor.extract_slice %{{.*}}[0, 0, 1] [1, 1, 4] [1, 1, 1] : tensor<1x1x5xf32> to tensor<1x1x4xf32>
-func.func @deconvolution_cut(%x: tensor<1x1x3xf32>, %w: tensor<1x1x2xf32>) -> tensor<1x1x3xf32> {
-  %0 = "mx.Deconvolution"(%x, %w) {kernel = array<i64: 2>, num_filter = 1 : i64, pad = array<i64: 2>, stride = array<i64: 2>, adj = array<i64: 1>} : (tensor<1x1x3xf32>, tensor<1x1x2xf32>) -> tensor<1x1x3xf32>
-  return %0 : tensor<1x1x3xf32>
+// Unit stride: no divisibility test; groups: one matmul per group.
+// CHECK-LABEL: func.func @deconvolution_groups
+// CHECK: linalg.matmul_transpose_a ins(%{{.*}}, %{{.*}} : tensor<2x6xf32>, tensor<2x3xf32>)
+// CHECK: linalg.generic
+// CHECK-NOT: arith.remui
+// CHECK: linalg.yield
+func.func @deconvolution_groups(%x: tensor<1x4x3xf32>, %w: tensor<4x3x2xf32>) -> tensor<1x6x4xf32> {
+  %0 = "mx.Deconvolution"(%x, %w) {kernel = array<i64: 2>, num_filter = 6 : i64, num_group = 2 : i64} : (tensor<1x4x3xf32>, tensor<4x3x2xf32>) -> tensor<1x6x4xf32>
+  return %0 : tensor<1x6x4xf32>
 }
 
 // -----
