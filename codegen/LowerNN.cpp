@@ -6,7 +6,8 @@
 // broadcast into the accumulator first; Pooling becomes a windowed
 // reduction (linalg.generic with a window operand, as linalg's pooling ops)
 // plus, for averages, MXNet's divisor per output position; Embedding a
-// gather. Layouts are MXNet's channel-first ones (NCW, NCHW, NCDHW).
+// gather, one_hot a comparison with the index along the last axis. Layouts
+// are MXNet's channel-first ones (NCW, NCHW, NCDHW).
 //
 //===----------------------------------------------------------------------===//
 #include "codegen/Lowering.h"
@@ -21,22 +22,6 @@ using namespace mxc::codegen;
 namespace mx = mlir::mx;
 
 namespace {
-
-/// A spatial attribute (stride, dilate, pad) with MXNet's default for an
-/// empty tuple.
-SmallVector<int64_t> spatial(const mxrt::Attrs &attrs, StringRef name, size_t rank, int64_t dflt) {
-  const std::vector<int64_t> &v = attrs.getShape(std::string_view(name.data(), name.size()));
-  if (v.empty())
-    return SmallVector<int64_t>(rank, dflt);
-  return SmallVector<int64_t>(v.begin(), v.end());
-}
-
-bool channelFirstLayout(const mxrt::Attrs &attrs) {
-  if (attrs.isNone("layout"))
-    return true;
-  const std::string &l = attrs.getStr("layout");
-  return l == "NCW" || l == "NCHW" || l == "NCDHW";
-}
 
 /// C (M, N) initialised with bias (N,) broadcast over rows, or zeros.
 Value biasInit(OpBuilder &b, Location loc, ArrayRef<int64_t> shape, Type elem, Value bias,
@@ -161,11 +146,8 @@ struct BatchDotLowering : MxLowering<mx::BatchDotOp> {
   }
 };
 
-/// Convolution (1-, 2- or 3-D, channel-first, any group count):
-///   col[n, c, k.., o..] = padded[n, c, o * stride + k * dilate]   (im2col)
-///   out[n, g] = W[g] (Fg x Cg*K) * col[n, g] (Cg*K x O)          (matmul)
-/// with the bias broadcast into out first. A 1x1 convolution with unit
-/// stride and no padding reads its input as the column matrix directly.
+/// Convolution (1-, 2- or 3-D, channel-first, any group count): see
+/// buildConvolution.
 struct ConvolutionLowering : MxLowering<mx::ConvolutionOp> {
   using MxLowering::MxLowering;
   LogicalResult lower(mx::ConvolutionOp op, const mxrt::Attrs &attrs,
@@ -174,115 +156,16 @@ struct ConvolutionLowering : MxLowering<mx::ConvolutionOp> {
       return unsupported(op, "a non-float dtype");
     if (!channelFirstLayout(attrs))
       return unsupported(op, "layout '" + attrs.getStr("layout") + "' (only NCW/NCHW/NCDHW)");
-    Location loc = op.getLoc();
-    MLIRContext *ctx = op.getContext();
-    RankedTensorType xt = tensorType(op.getData()), wt = tensorType(op.getWeight());
-    RankedTensorType out = tensorType(op.getOutput());
-    Type elem = out.getElementType();
     const std::vector<int64_t> &kernel = attrs.getShape("kernel");
     size_t d = kernel.size();
-    SmallVector<int64_t> stride = spatial(attrs, "stride", d, 1);
-    SmallVector<int64_t> dilate = spatial(attrs, "dilate", d, 1);
-    SmallVector<int64_t> pad = spatial(attrs, "pad", d, 0);
-    int64_t N = xt.getDimSize(0), C = xt.getDimSize(1), F = out.getDimSize(1);
-    int64_t G = attrs.getInt("num_group");
-    int64_t Cg = C / G, Fg = F / G;
-    int64_t Kprod = 1, Oprod = 1;
-    SmallVector<int64_t> O;
-    for (size_t i = 0; i < d; ++i) {
-      Kprod *= kernel[i];
-      O.push_back(out.getDimSize(2 + i));
-      Oprod *= O.back();
-    }
-
-    // The column tensor (N, C, K.., O..).
-    Value col;
-    bool direct = llvm::all_of(kernel, [](int64_t k) { return k == 1; }) &&
-                  llvm::all_of(stride, [](int64_t s) { return s == 1; }) &&
-                  llvm::all_of(pad, [](int64_t p) { return p == 0; });
-    if (direct) {
-      col = op.getData();
-    } else {
-      SmallVector<int64_t> low{0, 0}, high{0, 0};
-      for (size_t i = 0; i < d; ++i) {
-        low.push_back(pad[i]);
-        // Enough padding on the high side for the last window.
-        int64_t need = (O[i] - 1) * stride[i] + dilate[i] * (kernel[i] - 1) + 1;
-        high.push_back(std::max<int64_t>(pad[i], need - xt.getDimSize(2 + i) - pad[i]));
-      }
-      Value padded =
-          padTensor(rewriter, loc, op.getData(), low, high, constant(rewriter, loc, elem, 0));
-      // Loops (n, c, k_0.., o_0..): input index o * stride + k * dilate.
-      unsigned loops = unsigned(2 + 2 * d);
-      SmallVector<AffineExpr> inExprs{getAffineDimExpr(0, ctx), getAffineDimExpr(1, ctx)};
-      SmallVector<int64_t> colShape{N, C};
-      for (size_t i = 0; i < d; ++i)
-        colShape.push_back(kernel[i]);
-      for (size_t i = 0; i < d; ++i) {
-        colShape.push_back(O[i]);
-        AffineExpr k = getAffineDimExpr(unsigned(2 + i), ctx);
-        AffineExpr o = getAffineDimExpr(unsigned(2 + d + i), ctx);
-        inExprs.push_back(o * stride[i] + k * dilate[i]);
-      }
-      AffineMap inMap = AffineMap::get(loops, 0, inExprs, ctx);
-      col = buildMapped(rewriter, loc, colShape, elem, ValueRange{padded}, {inMap},
-                        [](OpBuilder &, Location, ValueRange xs) { return xs[0]; });
-    }
-    Value col4 = reshapeTo(rewriter, loc, col, {N, G, Cg * Kprod, Oprod});
-    Value w3 = reshapeTo(rewriter, loc, op.getWeight(), {G, Fg, Cg * Kprod});
-    (void)wt;
-
-    // The accumulator (N, G, Fg, O) with the bias in it.
-    Value acc;
-    if (Value bias = op.getBias()) {
-      Value bias2 = reshapeTo(rewriter, loc, bias, {G, Fg});
-      AffineMap map =
-          AffineMap::get(4, 0, {getAffineDimExpr(1, ctx), getAffineDimExpr(2, ctx)}, ctx);
-      acc = buildMapped(rewriter, loc, {N, G, Fg, Oprod}, elem, ValueRange{bias2}, {map},
-                        [](OpBuilder &, Location, ValueRange xs) { return xs[0]; });
-    } else {
-      acc = filledTensor(rewriter, loc, {N, G, Fg, Oprod}, elem, 0.0);
-    }
-
-    // One matrix product per (image, group), on slices of the tensors.
-    auto idx = [&](int64_t v) { return rewriter.create<arith::ConstantIndexOp>(loc, v); };
-    Value zero = idx(0), one = idx(1);
-    auto slice2d = [&](OpBuilder &b, Value src, ValueRange lead, int64_t rows, int64_t cols) {
-      RankedTensorType st = tensorType(src);
-      SmallVector<OpFoldResult> offs(lead.begin(), lead.end()), sizes, strides;
-      for (size_t i = 0; i < lead.size(); ++i)
-        sizes.push_back(b.getIndexAttr(1));
-      offs.push_back(b.getIndexAttr(0));
-      offs.push_back(b.getIndexAttr(0));
-      sizes.push_back(b.getIndexAttr(rows));
-      sizes.push_back(b.getIndexAttr(cols));
-      strides.assign(st.getRank(), b.getIndexAttr(1));
-      auto t = RankedTensorType::get({rows, cols}, st.getElementType());
-      return b.create<tensor::ExtractSliceOp>(loc, t, src, offs, sizes, strides).getResult();
-    };
-    auto nLoop = rewriter.create<scf::ForOp>(
-        loc, zero, idx(N), one, ValueRange{acc},
-        [&](OpBuilder &b, Location, Value n, ValueRange nIter) {
-          auto gLoop = b.create<scf::ForOp>(
-              loc, zero, idx(G), one, ValueRange{nIter[0]},
-              [&](OpBuilder &b2, Location, Value g, ValueRange gIter) {
-                Value A = slice2d(b2, w3, {g}, Fg, Cg * Kprod);
-                Value B = slice2d(b2, col4, {n, g}, Cg * Kprod, Oprod);
-                Value Cs = slice2d(b2, gIter[0], {n, g}, Fg, Oprod);
-                Value prod = b2.create<linalg::MatmulOp>(loc, TypeRange{Cs.getType()},
-                                                         ValueRange{A, B}, ValueRange{Cs})
-                                 .getResult(0);
-                SmallVector<OpFoldResult> offs{n, g, b2.getIndexAttr(0), b2.getIndexAttr(0)};
-                SmallVector<OpFoldResult> sizes{b2.getIndexAttr(1), b2.getIndexAttr(1),
-                                                b2.getIndexAttr(Fg), b2.getIndexAttr(Oprod)};
-                SmallVector<OpFoldResult> strides(4, b2.getIndexAttr(1));
-                Value upd =
-                    b2.create<tensor::InsertSliceOp>(loc, prod, gIter[0], offs, sizes, strides);
-                b2.create<scf::YieldOp>(loc, upd);
-              });
-          b.create<scf::YieldOp>(loc, gLoop.getResult(0));
-        });
-    rewriter.replaceOp(op, reshapeTo(rewriter, loc, nLoop.getResult(0), out.getShape()));
+    ConvWindow w;
+    w.kernel.assign(kernel.begin(), kernel.end());
+    w.stride = spatialAttr(attrs, "stride", d, 1);
+    w.dilate = spatialAttr(attrs, "dilate", d, 1);
+    w.pad = spatialAttr(attrs, "pad", d, 0);
+    w.groups = attrs.getInt("num_group");
+    rewriter.replaceOp(op, buildConvolution(rewriter, op.getLoc(), op.getData(), op.getWeight(),
+                                            op.getBias(), w, tensorType(op.getOutput())));
     return success();
   }
 };
@@ -296,34 +179,16 @@ struct PoolingLowering : MxLowering<mx::PoolingOp> {
   LogicalResult lower(mx::PoolingOp op, const mxrt::Attrs &attrs,
                       PatternRewriter &rewriter) const override {
     RankedTensorType xt = tensorType(op.getData());
-    if (!isa<FloatType>(xt.getElementType()))
-      return unsupported(op, "a non-float dtype");
-    if (!channelFirstLayout(attrs))
-      return unsupported(op, "layout '" + attrs.getStr("layout") + "' (only NCW/NCHW/NCDHW)");
+    std::string why = poolingUnsupported(attrs, xt);
+    if (!why.empty())
+      return unsupported(op, why);
     const std::string &type = attrs.getStr("pool_type");
-    if (type == "lp")
-      return unsupported(op, "pool_type 'lp'");
-    const std::string &convention = attrs.getStr("pooling_convention");
-    if (convention == "same")
-      return unsupported(op, "pooling_convention 'same'");
     Location loc = op.getLoc();
     MLIRContext *ctx = op.getContext();
     RankedTensorType out = tensorType(op.getOutput());
     Type elem = out.getElementType();
     size_t d = size_t(xt.getRank() - 2);
-    bool global = attrs.getBool("global_pool");
-    SmallVector<int64_t> kernel, stride, pad;
-    if (global) {
-      for (size_t i = 0; i < d; ++i)
-        kernel.push_back(xt.getDimSize(2 + i));
-      stride.assign(d, 1);
-      pad.assign(d, 0);
-    } else {
-      const std::vector<int64_t> &k = attrs.getShape("kernel");
-      kernel.assign(k.begin(), k.end());
-      stride = spatial(attrs, "stride", d, 1);
-      pad = spatial(attrs, "pad", d, 0);
-    }
+    auto [kernel, stride, pad] = poolWindow(attrs, xt);
     bool isMax = type == "max";
     SmallVector<int64_t> low{0, 0}, high{0, 0}, O;
     for (size_t i = 0; i < d; ++i) {
@@ -440,10 +305,162 @@ struct EmbeddingLowering : MxLowering<mx::EmbeddingOp> {
   }
 };
 
+/// one_hot: out[..., j] = int(indices[...]) == j ? on_value : off_value
+/// (indices truncated toward zero; out-of-range ones give a row of
+/// off_value, as MXNet's kernel).
+struct OneHotLowering : MxLowering<mx::OneHotOp> {
+  using MxLowering::MxLowering;
+  LogicalResult lower(mx::OneHotOp op, const mxrt::Attrs &attrs,
+                      PatternRewriter &rewriter) const override {
+    RankedTensorType it = tensorType(op.getIndices()), out = tensorType(op.getOutput());
+    if (it.getElementType().isUnsignedInteger() || out.getElementType().isUnsignedInteger())
+      return unsupported(op, "unsigned dtypes");
+    MLIRContext *ctx = op.getContext();
+    unsigned rank = unsigned(out.getRank());
+    SmallVector<AffineExpr> exprs;
+    for (unsigned i = 0; i + 1 < rank; ++i)
+      exprs.push_back(getAffineDimExpr(i, ctx));
+    Type elem = out.getElementType();
+    double on = attrs.getFloat("on_value"), off = attrs.getFloat("off_value");
+    Value r = buildMapped(rewriter, op.getLoc(), out.getShape(), elem, ValueRange{op.getIndices()},
+                          {AffineMap::get(rank, 0, exprs, ctx)},
+                          [&](OpBuilder &b, Location l, ValueRange xs) {
+                            Value i = castScalar(b, l, xs[0], b.getI64Type());
+                            Value j = b.create<arith::IndexCastOp>(
+                                l, b.getI64Type(), b.create<linalg::IndexOp>(l, rank - 1));
+                            Value eq = b.create<arith::CmpIOp>(l, arith::CmpIPredicate::eq, i, j);
+                            return b.create<arith::SelectOp>(l, eq, constant(b, l, elem, on),
+                                                             constant(b, l, elem, off));
+                          });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
 } // namespace
+
+Value mxc::codegen::buildConvolution(OpBuilder &rewriter, Location loc, Value data, Value weight,
+                                     Value bias, const ConvWindow &w, RankedTensorType out) {
+  MLIRContext *ctx = rewriter.getContext();
+  RankedTensorType xt = tensorType(data);
+  Type elem = out.getElementType();
+  ArrayRef<int64_t> kernel = w.kernel, stride = w.stride, dilate = w.dilate, pad = w.pad;
+  size_t d = kernel.size();
+  int64_t N = xt.getDimSize(0), C = xt.getDimSize(1), F = out.getDimSize(1);
+  int64_t G = w.groups;
+  int64_t Cg = C / G, Fg = F / G;
+  int64_t Kprod = 1, Oprod = 1;
+  SmallVector<int64_t> O;
+  for (size_t i = 0; i < d; ++i) {
+    Kprod *= kernel[i];
+    O.push_back(out.getDimSize(2 + i));
+    Oprod *= O.back();
+  }
+
+  // The column tensor (N, C, K.., O..).
+  Value col;
+  bool direct = llvm::all_of(kernel, [](int64_t k) { return k == 1; }) &&
+                llvm::all_of(stride, [](int64_t s) { return s == 1; }) &&
+                llvm::all_of(pad, [](int64_t p) { return p == 0; });
+  if (direct) {
+    col = data;
+  } else {
+    SmallVector<int64_t> low{0, 0}, high{0, 0};
+    for (size_t i = 0; i < d; ++i) {
+      low.push_back(pad[i]);
+      // Enough padding on the high side for the last window.
+      int64_t need = (O[i] - 1) * stride[i] + dilate[i] * (kernel[i] - 1) + 1;
+      high.push_back(std::max<int64_t>(pad[i], need - xt.getDimSize(2 + i) - pad[i]));
+    }
+    Value padded = padTensor(rewriter, loc, data, low, high, constant(rewriter, loc, elem, 0));
+    // Loops (n, c, k_0.., o_0..): input index o * stride + k * dilate.
+    unsigned loops = unsigned(2 + 2 * d);
+    SmallVector<AffineExpr> inExprs{getAffineDimExpr(0, ctx), getAffineDimExpr(1, ctx)};
+    SmallVector<int64_t> colShape{N, C};
+    for (size_t i = 0; i < d; ++i)
+      colShape.push_back(kernel[i]);
+    for (size_t i = 0; i < d; ++i) {
+      colShape.push_back(O[i]);
+      AffineExpr k = getAffineDimExpr(unsigned(2 + i), ctx);
+      AffineExpr o = getAffineDimExpr(unsigned(2 + d + i), ctx);
+      inExprs.push_back(o * stride[i] + k * dilate[i]);
+    }
+    AffineMap inMap = AffineMap::get(loops, 0, inExprs, ctx);
+    col = buildMapped(rewriter, loc, colShape, elem, ValueRange{padded}, {inMap},
+                      [](OpBuilder &, Location, ValueRange xs) { return xs[0]; });
+  }
+  Value col4 = reshapeTo(rewriter, loc, col, {N, G, Cg * Kprod, Oprod});
+  Value w3 = reshapeTo(rewriter, loc, weight, {G, Fg, Cg * Kprod});
+
+  // The accumulator (N, G, Fg, O) with the bias in it.
+  Value acc;
+  if (bias) {
+    Value bias2 = reshapeTo(rewriter, loc, bias, {G, Fg});
+    AffineMap map = AffineMap::get(4, 0, {getAffineDimExpr(1, ctx), getAffineDimExpr(2, ctx)}, ctx);
+    acc = buildMapped(rewriter, loc, {N, G, Fg, Oprod}, elem, ValueRange{bias2}, {map},
+                      [](OpBuilder &, Location, ValueRange xs) { return xs[0]; });
+  } else {
+    acc = filledTensor(rewriter, loc, {N, G, Fg, Oprod}, elem, 0.0);
+  }
+
+  // One matrix product per (image, group), on slices of the tensors.
+  Value r = buildGroupedMatmuls(rewriter, loc, w3, col4, acc, /*transposeA=*/false);
+  return reshapeTo(rewriter, loc, r, out.getShape());
+}
+
+Value mxc::codegen::buildGroupedMatmuls(OpBuilder &rewriter, Location loc, Value A, Value B,
+                                        Value acc, bool transposeA) {
+  RankedTensorType at = tensorType(A), bt = tensorType(B), ct = tensorType(acc);
+  int64_t N = ct.getDimSize(0), G = ct.getDimSize(1), M = ct.getDimSize(2), O = ct.getDimSize(3),
+          K = bt.getDimSize(2);
+  (void)at;
+  auto idx = [&](int64_t v) { return rewriter.create<arith::ConstantIndexOp>(loc, v); };
+  Value zero = idx(0), one = idx(1);
+  auto slice2d = [&](OpBuilder &b, Value src, ValueRange lead, int64_t rows, int64_t cols) {
+    RankedTensorType st = tensorType(src);
+    SmallVector<OpFoldResult> offs(lead.begin(), lead.end()), sizes, strides;
+    for (size_t i = 0; i < lead.size(); ++i)
+      sizes.push_back(b.getIndexAttr(1));
+    offs.push_back(b.getIndexAttr(0));
+    offs.push_back(b.getIndexAttr(0));
+    sizes.push_back(b.getIndexAttr(rows));
+    sizes.push_back(b.getIndexAttr(cols));
+    strides.assign(st.getRank(), b.getIndexAttr(1));
+    auto t = RankedTensorType::get({rows, cols}, st.getElementType());
+    return b.create<tensor::ExtractSliceOp>(loc, t, src, offs, sizes, strides).getResult();
+  };
+  auto nLoop = rewriter.create<scf::ForOp>(
+      loc, zero, idx(N), one, ValueRange{acc},
+      [&](OpBuilder &b, Location, Value n, ValueRange nIter) {
+        auto gLoop = b.create<scf::ForOp>(
+            loc, zero, idx(G), one, ValueRange{nIter[0]},
+            [&](OpBuilder &b2, Location, Value g, ValueRange gIter) {
+              Value a = transposeA ? slice2d(b2, A, {g}, K, M) : slice2d(b2, A, {g}, M, K);
+              Value bs = slice2d(b2, B, {n, g}, K, O);
+              Value cs = slice2d(b2, gIter[0], {n, g}, M, O);
+              Value prod =
+                  transposeA
+                      ? b2.create<linalg::MatmulTransposeAOp>(loc, TypeRange{cs.getType()},
+                                                              ValueRange{a, bs}, ValueRange{cs})
+                            .getResult(0)
+                      : b2.create<linalg::MatmulOp>(loc, TypeRange{cs.getType()}, ValueRange{a, bs},
+                                                    ValueRange{cs})
+                            .getResult(0);
+              SmallVector<OpFoldResult> offs{n, g, b2.getIndexAttr(0), b2.getIndexAttr(0)};
+              SmallVector<OpFoldResult> sizes{b2.getIndexAttr(1), b2.getIndexAttr(1),
+                                              b2.getIndexAttr(M), b2.getIndexAttr(O)};
+              SmallVector<OpFoldResult> strides(4, b2.getIndexAttr(1));
+              Value upd =
+                  b2.create<tensor::InsertSliceOp>(loc, prod, gIter[0], offs, sizes, strides);
+              b2.create<scf::YieldOp>(loc, upd);
+            });
+        b.create<scf::YieldOp>(loc, gLoop.getResult(0));
+      });
+  return nLoop.getResult(0);
+}
 
 void mxc::codegen::populateNNLowerings(RewritePatternSet &patterns,
                                        std::shared_ptr<UnsupportedReasons> reasons) {
   patterns.add<FullyConnectedLowering, DotLowering, BatchDotLowering, ConvolutionLowering,
-               PoolingLowering, EmbeddingLowering>(patterns.getContext(), reasons);
+               PoolingLowering, EmbeddingLowering, OneHotLowering>(patterns.getContext(), reasons);
 }

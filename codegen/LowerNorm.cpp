@@ -3,9 +3,10 @@
 // BatchNorm: in inference a per-channel scale and shift; while training
 // (mx.train, unless use_global_stats) two-pass batch statistics, the
 // normalized output, and the moving statistics updated in place
-// (moving = moving * momentum + batch * (1 - momentum)). The mean and var
-// outputs hold the batch mean and the biased batch variance (in inference,
-// the moving statistics). LayerNorm normalizes along one axis. Softmax and
+// (moving = moving * momentum + batch * (1 - momentum), the biased batch
+// variance). As MXNet's, the mean and var outputs hold the mean and
+// 1 / sqrt(var + eps), of the batch while training (what the gradient
+// reads), of the moving statistics in inference. LayerNorm normalizes along one axis. Softmax and
 // its relatives reduce max and sum along an axis. Dropout is the identity
 // in inference; while training it draws a counter-based hash of (seed,
 // counter + index) per element from the kernel's random state.
@@ -93,8 +94,7 @@ Value softmaxAlong(OpBuilder &b, Location loc, Value x, unsigned axis, double te
 /// softmax, log_softmax, softmin.
 template <class MxOp, bool Log, bool Negate> struct SoftmaxLowering : MxLowering<MxOp> {
   using MxLowering<MxOp>::MxLowering;
-  LogicalResult lower(MxOp op, const mxrt::Attrs &attrs,
-                      PatternRewriter &rewriter) const override {
+  LogicalResult lower(MxOp op, const mxrt::Attrs &attrs, PatternRewriter &rewriter) const override {
     RankedTensorType in = tensorType(op->getOperand(0)), out = tensorType(op->getResult(0));
     if (!isa<FloatType>(in.getElementType()) || in.getElementType() != out.getElementType())
       return this->unsupported(op, "a non-float dtype or a dtype change");
@@ -244,12 +244,17 @@ struct BatchNormLowering : MxLowering<mx::BatchNormOp> {
         {id, chan, chan}, [&](OpBuilder &b, Location l, ValueRange a) -> Value {
           return b.create<arith::AddFOp>(l, b.create<arith::MulFOp>(l, a[0], a[1]), a[2]);
         });
-    // The statistics outputs: fresh copies (their buffers are their own).
-    auto copy = [&](Value v) {
-      return buildElementwise(rewriter, loc, {C}, elem, ValueRange{v},
-                              [](OpBuilder &, Location, ValueRange a) { return a[0]; });
-    };
-    rewriter.replaceOp(op, {y, copy(mean), copy(var)});
+    // The statistics outputs, as MXNet's: the mean and 1 / sqrt(var + eps)
+    // (what the gradient reads), in buffers of their own.
+    Value meanOut = buildElementwise(rewriter, loc, {C}, elem, ValueRange{mean},
+                                     [](OpBuilder &, Location, ValueRange a) { return a[0]; });
+    Value invstd = buildElementwise(
+        rewriter, loc, {C}, elem, ValueRange{var}, [&](OpBuilder &b, Location l, ValueRange a) {
+          return b.create<arith::DivFOp>(
+              l, C_(b, l, 1),
+              b.create<math::SqrtOp>(l, b.create<arith::AddFOp>(l, a[0], C_(b, l, eps))));
+        });
+    rewriter.replaceOp(op, {y, meanOut, invstd});
     return success();
   }
 };

@@ -49,6 +49,8 @@ void populateElementwiseLowerings(mlir::RewritePatternSet &patterns,
                                   std::shared_ptr<UnsupportedReasons> reasons);
 void populateNNLowerings(mlir::RewritePatternSet &patterns,
                          std::shared_ptr<UnsupportedReasons> reasons);
+void populateNNGradLowerings(mlir::RewritePatternSet &patterns,
+                             std::shared_ptr<UnsupportedReasons> reasons);
 void populateNormLowerings(mlir::RewritePatternSet &patterns,
                            std::shared_ptr<UnsupportedReasons> reasons);
 void populateShapeLowerings(mlir::RewritePatternSet &patterns,

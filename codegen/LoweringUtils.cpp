@@ -209,3 +209,47 @@ int64_t mxc::codegen::normalizeAxis(int64_t axis, int64_t rank) {
     axis += rank;
   return axis >= 0 && axis < rank ? axis : -1;
 }
+
+SmallVector<int64_t> mxc::codegen::spatialAttr(const mxrt::Attrs &attrs, std::string_view name,
+                                               size_t rank, int64_t dflt) {
+  const std::vector<int64_t> &v = attrs.getShape(name);
+  if (v.empty())
+    return SmallVector<int64_t>(rank, dflt);
+  return SmallVector<int64_t>(v.begin(), v.end());
+}
+
+bool mxc::codegen::channelFirstLayout(const mxrt::Attrs &attrs) {
+  if (attrs.isNone("layout"))
+    return true;
+  const std::string &l = attrs.getStr("layout");
+  return l == "NCW" || l == "NCHW" || l == "NCDHW";
+}
+
+PoolWindow mxc::codegen::poolWindow(const mxrt::Attrs &attrs, RankedTensorType data) {
+  size_t d = size_t(data.getRank() - 2);
+  PoolWindow w;
+  if (attrs.getBool("global_pool")) {
+    for (size_t i = 0; i < d; ++i)
+      w.kernel.push_back(data.getDimSize(int64_t(2 + i)));
+    w.stride.assign(d, 1);
+    w.pad.assign(d, 0);
+    return w;
+  }
+  const std::vector<int64_t> &k = attrs.getShape("kernel");
+  w.kernel.assign(k.begin(), k.end());
+  w.stride = spatialAttr(attrs, "stride", d, 1);
+  w.pad = spatialAttr(attrs, "pad", d, 0);
+  return w;
+}
+
+std::string mxc::codegen::poolingUnsupported(const mxrt::Attrs &attrs, RankedTensorType data) {
+  if (!isa<FloatType>(data.getElementType()))
+    return "a non-float dtype";
+  if (!channelFirstLayout(attrs))
+    return "layout '" + attrs.getStr("layout") + "' (only NCW/NCHW/NCDHW)";
+  if (attrs.getStr("pool_type") == "lp")
+    return "pool_type 'lp'";
+  if (attrs.getStr("pooling_convention") == "same")
+    return "pooling_convention 'same'";
+  return "";
+}

@@ -117,6 +117,44 @@ Value padTensor(OpBuilder &b, Location loc, Value v, llvm::ArrayRef<int64_t> low
 Value buildMatmul(OpBuilder &b, Location loc, Value A, Value B, bool transposeB,
                   Value init = nullptr);
 
+//===--- Windows (convolution, pooling) ----------------------------------===//
+
+/// A spatial attribute (stride, dilate, pad) with MXNet's default for an
+/// empty tuple.
+llvm::SmallVector<int64_t> spatialAttr(const mxrt::Attrs &attrs, std::string_view name, size_t rank,
+                                       int64_t dflt);
+/// MXNet's channel-first layouts (NCW, NCHW, NCDHW, or none given).
+bool channelFirstLayout(const mxrt::Attrs &attrs);
+
+/// A pooling window of `data` (N, C, *S): `global_pool` covers each whole
+/// feature map (stride 1, no padding).
+struct PoolWindow {
+  llvm::SmallVector<int64_t> kernel, stride, pad;
+};
+PoolWindow poolWindow(const mxrt::Attrs &attrs, RankedTensorType data);
+/// Why Pooling (and its gradient) cannot lower this configuration of data,
+/// or "" when it can.
+std::string poolingUnsupported(const mxrt::Attrs &attrs, RankedTensorType data);
+
+/// A convolution's window, per spatial dim, and its group count.
+struct ConvWindow {
+  llvm::SmallVector<int64_t> kernel, stride, dilate, pad;
+  int64_t groups = 1;
+};
+
+/// Convolution of `data` (N, C, *S, channel-first) with `weight` (F, C/G,
+/// *k) into `out`'s shape, plus `bias` (F) if given: pad, an im2col gather
+/// (`o * stride + k * dilate`), then one linalg.matmul per image and group
+/// (scf.for over tensor slices) accumulating onto the bias. A 1x1 window
+/// with unit stride and no padding reads the data as the column matrix.
+Value buildConvolution(OpBuilder &b, Location loc, Value data, Value weight, Value bias,
+                       const ConvWindow &window, RankedTensorType out);
+
+/// One matrix product per image n and group g on tensor slices (scf.for):
+/// acc[n, g] += A[g] B[n, g], or A[g]^T B[n, g] with transposeA. A: (G, M,
+/// K) or (G, K, M); B: (N, G, K, O); acc: (N, G, M, O).
+Value buildGroupedMatmuls(OpBuilder &b, Location loc, Value A, Value B, Value acc, bool transposeA);
+
 /// Normalizes a possibly negative axis; -1 when out of range.
 int64_t normalizeAxis(int64_t axis, int64_t rank);
 

@@ -37,6 +37,7 @@ void mxc::codegen::populateMxToLinalgPatterns(RewritePatternSet &patterns,
                                               std::shared_ptr<UnsupportedReasons> reasons) {
   populateElementwiseLowerings(patterns, reasons);
   populateNNLowerings(patterns, reasons);
+  populateNNGradLowerings(patterns, reasons);
   populateNormLowerings(patterns, reasons);
   populateShapeLowerings(patterns, reasons);
 }

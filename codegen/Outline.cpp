@@ -281,6 +281,9 @@ struct Outliner {
   LogicalResult outlineEntry(func::FuncOp func, int entry) {
     auto iface = cast<FunctionOpInterface>(func.getOperation());
     DenseMap<Value, int32_t> valueOf;
+    // Head gradients and their `mx.head_grad` (the index of the result
+    // they belong to, or a unit attribute: the output by name).
+    SmallVector<std::pair<BlockArgument, Attribute>> headGrads;
     // Arguments.
     for (BlockArgument arg : func.getArguments()) {
       unsigned i = arg.getArgNumber();
@@ -297,8 +300,9 @@ struct Outliner {
                                   << "', which is no argument before it";
         gradOf = argIt->second;
         name = of.str() + "_grad";
-      } else if (func.getArgAttr(i, "mx.head_grad")) {
+      } else if (Attribute head = func.getArgAttr(i, "mx.head_grad")) {
         kind = MXC_VALUE_HEAD_GRAD;
+        headGrads.push_back({arg, head});
       } else if (mlir::mx::isAuxState(arg)) {
         kind = MXC_VALUE_AUX;
       }
@@ -350,6 +354,25 @@ struct Outliner {
       if (failed(index))
         return failure();
       resultValue[v] = *index;
+    }
+    // A head gradient is the gradient of its output (manifest grad_of).
+    for (auto [arg, head] : headGrads) {
+      int32_t &of = manifest.values[valueOf[arg]].gradOf;
+      if (auto index = dyn_cast<IntegerAttr>(head)) {
+        if (index.getInt() < 0 || index.getInt() >= int64_t(ret->getNumOperands()))
+          return func.emitError() << "argument " << arg.getArgNumber()
+                                  << ": mx.head_grad = " << index.getInt() << " names no result";
+        of = resultValue[ret->getOperand(unsigned(index.getInt()))];
+        continue;
+      }
+      StringRef name = manifest.values[valueOf[arg]].name;
+      name.consume_back("_head_grad");
+      auto it = named.find({MXC_VALUE_OUTPUT, name.str()});
+      if (it == named.end())
+        return func.emitError() << "argument " << arg.getArgNumber() << ": head gradient '"
+                                << manifest.values[valueOf[arg]].name
+                                << "' belongs to no output (name it <output>_head_grad)";
+      of = it->second;
     }
     if (failed(readPlan(func)))
       return failure();

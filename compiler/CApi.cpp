@@ -46,13 +46,18 @@ bool parseOptions(const char *text, mxc::CompileOptions &o) {
       o.optLevel = f[2] - '0';
     else if (f == "--train")
       o.train = true;
+    else if (f.consume_front("--grad-req="))
+      o.gradReq = f.str();
+    else if (f == "--no-plan-memory")
+      o.planMemory = false;
     else if (f == "--gemm=library")
       o.gemm = mxc::codegen::GemmPath::Library;
     else if (f == "--gemm=generated")
       o.gemm = mxc::codegen::GemmPath::Generated;
     else {
       lastError = "mxcCompile: unknown option '" + f.str() +
-                  "' (expected -O0..-O3, --train, --gemm=library|generated)";
+                  "' (expected -O0..-O3, --train, --grad-req=name:req,..., --no-plan-memory, "
+                  "--gemm=library|generated)";
       return false;
     }
   }

@@ -1,9 +1,10 @@
 //===- Pipeline.cpp - the phases of `mxc compile`, in order ---------------===//
 //
 // `kPhases` below is the pipeline: each phase names the passes it adds.
-// The gradient and memory-planning passes join the "graph" phase where
-// marked; the target adds the passes of "vector" and "llvm-dialect", and
-// emits and links the result.
+// The gradient pass (with --train, MXNet's grad_req per argument) and
+// memory planning (pool placement) are part of the "graph" phase; the
+// target adds the passes of "vector" and "llvm-dialect", and emits and
+// links the result.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/Pipeline.h"
@@ -37,6 +38,7 @@
 #include "llvm/Support/ToolOutputFile.h"
 
 #include "mxc_compiler_stamp.h"
+#include <algorithm>
 #include <functional>
 
 using namespace mlir;
@@ -58,14 +60,6 @@ std::string joinNamed(const std::vector<std::pair<std::string, std::string>> &va
   for (const auto &[name, value] : values)
     s += (s.empty() ? "" : ";") + name + ":" + value;
   return s;
-}
-
-/// Adds a pass registered under `name` (a pass another part of the
-/// compiler provides) if it exists: the gradient and memory-planning
-/// passes plug in here without the pipeline depending on their headers.
-void addIfRegistered(OpPassManager &pm, StringRef name, StringRef options = "") {
-  if (const PassInfo *info = PassInfo::lookup(name))
-    (void)info->addToPipeline(pm, options, [](const Twine &) { return failure(); });
 }
 
 void addBufferize(OpPassManager &pm) {
@@ -107,13 +101,23 @@ const Phase kPhases[] = {
      }},
     {"graph",
      [](OpPassManager &pm, const PhaseContext &c) {
-       if (c.options.train)
-         addIfRegistered(pm, "mx-gradient"); // passes/Gradient.cpp, when it lands
+       if (c.options.train) {
+         mlir::mx::MxGradientOptions gradient;
+         gradient.gradReq = c.options.gradReq;
+         pm.addNestedPass<func::FuncOp>(mlir::mx::createMxGradient(gradient));
+       }
        codegen::MxEntryPointsOptions entries;
        entries.train = c.options.train;
        pm.addPass(codegen::createMxEntryPoints(entries));
        pm.addPass(createCanonicalizerPass());
-       addIfRegistered(pm, "mx-plan-memory"); // passes/PlanMemory.cpp, when it lands
+       if (c.options.planMemory) {
+         // Pool placement: a slot per buffer, so each is an engine variable
+         // of its own and independent kernels still run in parallel (one
+         // arena slot would be one variable and serialize every kernel).
+         mlir::mx::MxPlanMemoryOptions plan;
+         plan.placement = "pool";
+         pm.addNestedPass<func::FuncOp>(mlir::mx::createMxPlanMemory(plan));
+       }
      }},
     {"outline", [](OpPassManager &pm,
                    const PhaseContext &) { pm.addPass(codegen::createMxOutlineKernels()); }},
@@ -165,6 +169,28 @@ llvm::Error writeText(const std::string &path, llvm::function_ref<void(llvm::raw
 
 } // namespace
 
+std::string mxc::canonicalGradReq(StringRef gradReq) {
+  // Entries sorted by name, 'write' (the default; MXNet's "inplace" too)
+  // left out: equal requests give equal keys however they are spelled.
+  std::string text = gradReq.str();
+  std::replace(text.begin(), text.end(), ';', ',');
+  SmallVector<StringRef> parts;
+  StringRef(text).split(parts, ',');
+  std::vector<std::string> kept;
+  for (StringRef p : parts) {
+    auto [name, req] = p.split(':');
+    name = name.trim();
+    req = req.trim();
+    if (name.empty() && req.empty())
+      continue;
+    if (req == "write" || req == "inplace")
+      continue;
+    kept.push_back((name + ":" + req).str());
+  }
+  llvm::sort(kept);
+  return llvm::join(kept, ",");
+}
+
 const std::vector<std::string> &mxc::phaseNames() {
   static const std::vector<std::string> names = [] {
     std::vector<std::string> n{"import"};
@@ -205,6 +231,9 @@ std::string mxc::moduleKey(const CompileInputs &inputs, const CompileOptions &op
   add(resolvedTarget);
   add("O" + std::to_string(options.optLevel));
   add(options.train ? "train" : "infer");
+  if (options.train)
+    add("grad_req:" + canonicalGradReq(options.gradReq));
+  add(options.planMemory ? "plan" : "noplan");
   add(options.gemm == codegen::GemmPath::Library ? "gemm=library" : "gemm=generated");
   std::array<uint8_t, 32> digest = h.final();
   return llvm::toHex(digest, /*LowerCase=*/true).substr(0, 32);

@@ -8,7 +8,7 @@
 //
 //   import     symbol JSON -> the mx graph function
 //   infer      shapes and dtypes of every value (static: all must be known)
-//   graph      [gradient], entry points, canonicalize, [memory planning]
+//   graph      gradient (--train), entry points, canonicalize, memory planning
 //   outline    one kernel per op + the manifest (mx.manifest)
 //   linalg     mx ops -> linalg/tensor/arith/math
 //   bufferize  tensors -> memrefs
@@ -38,8 +38,15 @@ struct CompileOptions {
   std::string target = "cpu";
   /// -O0..3: LLVM's optimization level; 0 also skips vectorization.
   int optLevel = 3;
-  /// Also compile forward_train (and backward, once the gradient pass runs).
+  /// Also compile forward_train and backward (the gradient pass).
   bool train = false;
+  /// With train: MXNet's grad_req per argument, "name:req,..." with req
+  /// 'write', 'add' or 'null' ("data:null,softmax_label:null"); arguments
+  /// not named take 'write' (simple_bind's default).
+  std::string gradReq;
+  /// Memory planning (mx-plan-memory, pool placement): temporaries share
+  /// buffers when their lifetimes do not overlap.
+  bool planMemory = true;
   codegen::GemmPath gemm = codegen::GemmPath::Library;
   /// Debugging: print the IR after every pass / time every pass (stderr).
   bool printIRAfterAll = false;
@@ -67,6 +74,10 @@ const std::vector<std::string> &phaseNames();
 /// printed to stderr as they happen and returned in the error.
 llvm::Error compileGraph(const CompileInputs &inputs, const CompileOptions &options, EmitKind emit,
                          const std::string &outputPath, const std::string &stopAfter = "");
+
+/// `gradReq` in one spelling ("a:add,b:null": sorted, without 'write'
+/// entries), for the cache key.
+std::string canonicalGradReq(llvm::StringRef gradReq);
 
 /// The compiler's version as manifests record it ("mxc 0.1.0").
 std::string compilerVersion();

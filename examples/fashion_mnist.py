@@ -184,6 +184,7 @@ def run(name, net, flat, default_epochs, default_lr, goal, description):
     ok = same_reloaded
     if not args.no_deploy:
         n = 16
+        test.reset()  # predict left it at its end
         first = next(iter(test)).data[0].asnumpy()[:n]
         test.reset()
         top, why = deploy(prefix, args.epochs, first, first.shape[1:], args.out_dir)

@@ -10,9 +10,9 @@ module's kernels to the engine and return at once, as every NDArray op:
 reading an output waits.
 
 MXNet's semantics (mxnet-formats.md 6): bound arrays are used by reference;
-grad_req 'write' overwrites, 'add' accumulates (the gradient lands in a
-scratch array and is added to the bound one, ordered by the engine), 'null'
-computes none; BatchNorm and Dropout behave by is_train.
+grad_req 'write' overwrites, 'add' accumulates into the bound array (the
+module is compiled for the grad_req of every argument), 'null' computes
+none; BatchNorm and Dropout behave by is_train.
 """
 import numpy as _np
 
@@ -33,8 +33,6 @@ class Executor(object):
         self.aux_arrays = list(aux)
         self._grad_req = list(grad_req)
         self._group2ctx = group2ctx
-        # 'add': the runtime writes this scratch array, then it is added.
-        self._scratch = native.grad_scratch if native is not None else {}
         self.outputs = native.outputs() if native is not None else []
         self._arg_dict = self._grad_dict = self._aux_dict = self._output_dict = None
         self._monitor = None
@@ -63,20 +61,25 @@ class Executor(object):
         """Pushes the backward pass. out_grads: gradients of the outputs (an
         NDArray, a list, or a dict by list_outputs name); loss outputs take
         none."""
+        # The module takes head gradients of its non-loss outputs only
+        # ("<output>_head_grad"); MXNet's callers may give one per output.
+        wanted = [n[:-len("_head_grad")] for n in self._native.head_grads()]
+        outputs = self._symbol.list_outputs()
         if out_grads is None:
             heads = []
         elif isinstance(out_grads, NDArray):
             heads = [out_grads]
         elif isinstance(out_grads, dict):
-            heads = [out_grads[k] for k in self._symbol.list_outputs() if k in out_grads]
+            heads = [out_grads[k] for k in wanted if k in out_grads]
         else:
             heads = list(out_grads)
+            if len(heads) == len(outputs) and len(wanted) != len(outputs):
+                by_name = dict(zip(outputs, heads))
+                heads = [by_name[k] for k in wanted if k in by_name]
         for g in heads:
             if not isinstance(g, NDArray):
                 raise TypeError("inputs must be NDArray")
         self._native.backward(heads)
-        for i, scratch in self._scratch.items():
-            self.grad_arrays[i] += scratch
 
     def set_monitor_callback(self, callback, monitor_all=False):
         """callback(name, array) on every output after each forward."""

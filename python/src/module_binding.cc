@@ -55,6 +55,7 @@ void bindModule(nb::module_ &m) {
       .def_prop_ro("arguments", [](const Module &mod) { return mod.names(mxrtModuleArguments); })
       .def_prop_ro("aux_states", [](const Module &mod) { return mod.names(mxrtModuleAuxStates); })
       .def_prop_ro("outputs", [](const Module &mod) { return mod.names(mxrtModuleOutputs); })
+      .def_prop_ro("head_grads", [](const Module &mod) { return mod.names(mxrtModuleHeadGrads); })
       .def(
           "bind",
           [](Module &mod, int devType, int devId, nb::list args, nb::list grads, nb::list aux) {

@@ -11,8 +11,8 @@ using namespace mxrt::capi;
 /// The objects behind the handles.
 struct mxrtModule {
   std::shared_ptr<const Module> module;
-  std::vector<std::string> names[3];
-  std::vector<const char *> cnames[3];
+  std::vector<std::string> names[4];
+  std::vector<const char *> cnames[4];
 };
 struct mxrtExecutor {
   std::unique_ptr<Executor> exec;
@@ -21,9 +21,10 @@ struct mxrtExecutor {
 namespace {
 
 int kindOf(int kind, const char *fn) {
-  MXRT_CHECK(kind >= 0 && kind <= 2, fn, ": kind ", kind,
-             " is not mxrtModuleArguments/AuxStates/Outputs (0..2)");
-  return kind == 0 ? MXC_VALUE_ARG : kind == 1 ? MXC_VALUE_AUX : MXC_VALUE_OUTPUT;
+  MXRT_CHECK(kind >= 0 && kind <= 3, fn, ": kind ", kind,
+             " is not mxrtModuleArguments/AuxStates/Outputs/HeadGrads (0..3)");
+  const int kinds[] = {MXC_VALUE_ARG, MXC_VALUE_AUX, MXC_VALUE_OUTPUT, MXC_VALUE_HEAD_GRAD};
+  return kinds[kind];
 }
 
 mxrtModule &moduleOf(mxrtModuleHandle h, const char *fn) {
@@ -55,7 +56,7 @@ int mxrtModuleLoad(const char *path, mxrtModuleHandle *out) {
   MXRT_CHECK(path && out, "mxrtModuleLoad: path and out must not be null");
   auto h = std::make_unique<mxrtModule>();
   h->module = Module::load(path);
-  for (int k = 0; k < 3; ++k) {
+  for (int k = 0; k < 4; ++k) {
     h->names[k] = h->module->names(kindOf(k, "mxrtModuleLoad"));
     for (const std::string &n : h->names[k])
       h->cnames[k].push_back(n.c_str());

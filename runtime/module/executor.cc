@@ -113,10 +113,14 @@ Executor::Executor(std::shared_ptr<const Module> module, Context ctx, std::vecto
     int arg = man.values[v].grad_of;
     auto pos = std::find(argValues.begin(), argValues.end(), arg) - argValues.begin();
     NDArray g = argGrads.empty() ? NDArray() : argGrads[size_t(pos)];
-    if (g.isNone())
+    if (g.isNone()) {
+      // Zeros: a module compiled with grad_req add accumulates into it.
       g = NDArray(m.shapeOf(v), ctx, m.dtypeOf(v));
-    else
+      std::vector<char> zeros(g.nbytes(), 0);
+      g.syncCopyFromCPU(zeros.data(), zeros.size());
+    } else {
       checkBound(m, v, g, "gradient", ctx);
+    }
     storage[v] = g;
   }
 
@@ -193,13 +197,29 @@ void Executor::forward(bool isTrain) {
 }
 
 void Executor::backward(std::span<const NDArray> headGrads) {
-  if (!module_->hasEntry(MXC_ENTRY_BACKWARD))
+  if (!module_->hasEntry(MXC_ENTRY_BACKWARD)) {
+    // Compiled for training with every grad_req null: nothing to compute.
+    if (module_->hasEntry(MXC_ENTRY_FORWARD_TRAIN))
+      return;
     fail("backward: module '", module_->path(),
-         "' has no backward entry (compile with --train once the gradient pass is available)");
-  MXRT_CHECK(headGrads.size() == headGrads_.size() || headGrads.empty(), "backward: expected ",
-             headGrads_.size(), " head gradients, got ", headGrads.size());
-  for (size_t i = 0; i < headGrads.size(); ++i)
-    headGrads[i].copyTo(headGrads_[i]);
+         "' has no backward entry (it was compiled for inference: compile it with --train)");
+  }
+  if (headGrads.size() != headGrads_.size()) {
+    // As MXNet: outputs that are not loss layers need their head gradient.
+    std::string names;
+    for (const std::string &n : module_->names(MXC_VALUE_HEAD_GRAD))
+      names += (names.empty() ? "" : ", ") + n;
+    fail("backward: expected ", headGrads_.size(), " head gradients (", names, "), got ",
+         headGrads.size(),
+         headGrads.empty() ? ": outputs that are not loss layers need their head gradients" : "");
+  }
+  for (size_t i = 0; i < headGrads.size(); ++i) {
+    const NDArray &h = headGrads[i];
+    MXRT_CHECK(h.shape() == headGrads_[i].shape(), "backward: head gradient ", i, ": expected ",
+               describeArray(headGrads_[i].shape(), headGrads_[i].dtype()), ", got ",
+               describeArray(h.shape(), h.dtype()));
+    h.copyTo(headGrads_[i]);
+  }
   push(MXC_ENTRY_BACKWARD);
 }
 

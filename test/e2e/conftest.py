@@ -56,8 +56,9 @@ def op_reference(tmp_path_factory):
     return out
 
 
-def compile_and_run(case_dir, shapes, work, extra=(), inputs=None, params=None):
-    """mxc compile + mxc-run; returns {output name: array}."""
+def compile_and_run(case_dir, shapes, work, extra=(), inputs=None, params=None, run_extra=()):
+    """mxc compile + mxc-run; returns {output name: array} (with
+    run_extra=["--backward"] also {<argument>_grad: gradient})."""
     so = os.path.join(work, "net.so")
     cmd = [tool("mxc"), "compile", os.path.join(case_dir, "symbol.json"), "-o", so]
     cmd += ["--shape=%s=%s" % (n, ",".join(str(d) for d in s)) for n, s in shapes.items()]
@@ -74,11 +75,14 @@ def compile_and_run(case_dir, shapes, work, extra=(), inputs=None, params=None):
         cmd += ["--input", "%s=%s" % (n, os.path.join(case_dir, n + ".npy"))]
     if params:
         cmd += ["--params", params]
-    run(cmd)
+    run(cmd + list(run_extra))
     return {f[:-4]: np.load(os.path.join(outdir, f)) for f in os.listdir(outdir)}
 
 
-def assert_outputs_match(case_dir, got, rtol=1e-4, atol=1e-5):
+def assert_outputs_match(case_dir, got, rtol=1e-4, atol=1e-5, scaled=False):
+    """Every reference output of case_dir against `got`; with `scaled`, atol
+    is relative to the largest magnitude of each reference (gradients of
+    deep nets: rounding differences grow with the values around them)."""
     expected = [f[:-4] for f in os.listdir(case_dir)
                 if f.endswith(".npy") and f[:-4] not in json_inputs(case_dir)]
     assert expected, "no reference outputs in %s" % case_dir
@@ -87,7 +91,8 @@ def assert_outputs_match(case_dir, got, rtol=1e-4, atol=1e-5):
         assert name in got, "output %s missing (got %s)" % (name, sorted(got))
         assert got[name].shape == ref.shape, name
         assert got[name].dtype == ref.dtype, name
-        np.testing.assert_allclose(got[name], ref, rtol=rtol, atol=atol, err_msg=name)
+        tol = atol * max(float(np.abs(ref).max()), 1.0) if scaled else atol
+        np.testing.assert_allclose(got[name], ref, rtol=rtol, atol=tol, err_msg=name)
 
 
 def json_inputs(case_dir):

@@ -5,13 +5,15 @@
 // (expected vs got), refusal of files that are not modules, kernels ordered
 // by the engine with imperative ops on the same arrays, independent branches
 // without false dependencies, the training forward (batch statistics and
-// moving averages, dropout masks) and the C API.
+// moving averages, dropout masks), backward with head gradients and
+// MXNet's grad_req (write, add, null), and the C API.
 #include "e2e_testing.h"
 
 #include "mxrt/base.h"
 #include "mxrt/c_api.h"
 #include "mxrt/engine.h"
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -234,6 +236,59 @@ TEST_F(ModuleTest, TrainingForwardUsesBatchStatisticsAndDropout) {
   }
 }
 
+TEST_F(ModuleTest, BackwardWritesAddsAndSkipsGradientsPerGradReq) {
+  // y = x w^T + b, a non-loss output: backward takes its head gradient.
+  mxc::CompileInputs in;
+  in.json = R"({"nodes": [
+    {"op": "null", "name": "x", "inputs": []}, {"op": "null", "name": "w", "inputs": []},
+    {"op": "null", "name": "b", "inputs": []},
+    {"op": "FullyConnected", "name": "fc", "attrs": {"num_hidden": "3"},
+     "inputs": [[0, 0, 0], [1, 0, 0], [2, 0, 0]]}],
+    "arg_nodes": [0, 1, 2], "heads": [[3, 0, 0]],
+    "attrs": {"mxnet_version": ["int", 10901]}})";
+  in.shapes = {{"x", "4,5"}};
+  mxc::CompileOptions train;
+  train.train = true;
+  train.gradReq = "x:null,b:add";
+  auto m = mxrt::Module::load(compileTo(in, dir, "fc_grad", train));
+  ASSERT_TRUE(m->hasEntry(MXC_ENTRY_BACKWARD));
+  std::vector<std::string> grads = m->names(MXC_VALUE_GRAD);
+  std::sort(grads.begin(), grads.end());
+  EXPECT_EQ(grads, (std::vector<std::string>{"b_grad", "w_grad"})) << "x: grad_req null";
+  EXPECT_EQ(m->names(MXC_VALUE_HEAD_GRAD), (std::vector<std::string>{"fc_output_head_grad"}));
+
+  std::mt19937 rng(6);
+  NDArray x = randomArray(TShape{4, 5}, rng), w = randomArray(TShape{3, 5}, rng);
+  NDArray b = randomArray(TShape{3}, rng), dy = randomArray(TShape{4, 3}, rng);
+  NDArray wGrad = randomArray(TShape{3, 5}, rng), bGrad = randomArray(TShape{3}, rng);
+  std::vector<double> vx = values(x), vdy = values(dy), b0 = values(bGrad);
+  mxrt::Executor exec(m, mxrt::Context::cpu(), {x, w, b}, {}, {NDArray(), wGrad, bGrad});
+  exec.forward(true);
+  try {
+    exec.backward();
+    FAIL() << "backward ran without the head gradient of a non-loss output";
+  } catch (const mxrt::Error &e) {
+    EXPECT_NE(std::string(e.what()).find("fc_output_head_grad"), std::string::npos) << e.what();
+  }
+  for (int step = 1; step <= 2; ++step) {
+    exec.backward({&dy, 1});
+    // write: dw = dy^T x, the same after every step; add: b_grad += sum(dy).
+    std::vector<double> dw = values(wGrad), db = values(bGrad);
+    for (int o = 0; o < 3; ++o) {
+      double sum = 0;
+      for (int n = 0; n < 4; ++n)
+        sum += vdy[size_t(n * 3 + o)];
+      ASSERT_NEAR(db[size_t(o)], b0[size_t(o)] + step * sum, 1e-4) << "step " << step;
+      for (int i = 0; i < 5; ++i) {
+        double want = 0;
+        for (int n = 0; n < 4; ++n)
+          want += vdy[size_t(n * 3 + o)] * vx[size_t(n * 5 + i)];
+        ASSERT_NEAR(dw[size_t(o * 5 + i)], want, 1e-4) << "step " << step;
+      }
+    }
+  }
+}
+
 TEST_F(ModuleTest, InferenceModuleRefusesTraining) {
   auto m = mxrt::Module::load(mlp());
   std::mt19937 rng(5);
@@ -254,6 +309,8 @@ TEST_F(ModuleTest, CApiLoadsBindsAndRuns) {
   ASSERT_EQ(mxrtModuleListNames(mod, mxrtModuleOutputs, &n, &names), 0);
   ASSERT_EQ(n, 1u);
   EXPECT_STREQ(names[0], "softmax_output");
+  ASSERT_EQ(mxrtModuleListNames(mod, mxrtModuleHeadGrads, &n, &names), 0);
+  EXPECT_EQ(n, 0u) << "an inference module takes no head gradients";
   std::vector<mxrtNDArrayHandle> args;
   for (uint32_t i = 0; i < 8; ++i) {
     int ndim = 0, dtype = -1;

@@ -11,6 +11,10 @@ Run with MXNet's Python (/opt/mxnet-venv/bin/python):
       Random parameters scaled by fan-in (so activations stay in range) saved
       as DIR/net.params with arg:/aux: prefixes as MXNet checkpoints do, the
       input as DIR/data.npy, MXNet's inference outputs as DIR/<output>.npy.
+      With --grads: a training step instead: forward(is_train=True), then
+      backward (head gradients of ones for outputs that are not losses);
+      the outputs, and DIR/<argument>_grad.npy for every parameter (the
+      inputs given by --shape and labels take grad_req null).
 
 Inputs are random with a fixed seed; the compiled module must reproduce the
 outputs within float32 tolerance.
@@ -58,7 +62,7 @@ def run_ops(out_dir):
             json.dump({"expr": expr, "shapes": shapes}, f)
 
 
-def run_model(symbol_file, shapes, out_dir, seed):
+def run_model(symbol_file, shapes, out_dir, seed, grads=False):
     os.makedirs(out_dir, exist_ok=True)
     sym = mx.sym.load(symbol_file)
     arg_shapes, _, aux_shapes = sym.infer_shape(**shapes)
@@ -92,9 +96,20 @@ def run_model(symbol_file, shapes, out_dir, seed):
     mx.nd.save(os.path.join(out_dir, "net.params"), params)
     with open(os.path.join(out_dir, "meta.json"), "w") as f:
         json.dump({"symbol": symbol_file, "shapes": shapes}, f)
-    exe = sym.bind(mx.cpu(), args, aux_states=aux, grad_req="null")
-    exe.forward(is_train=False)
+    if not grads:
+        exe = sym.bind(mx.cpu(), args, aux_states=aux, grad_req="null")
+        exe.forward(is_train=False)
+        save_outputs(exe, sym, out_dir)
+        return
+    reqs = {n: "null" if n in shapes or n.endswith("label") else "write"
+            for n in sym.list_arguments()}
+    arg_grads = {n: mx.nd.zeros(a.shape) for n, a in args.items() if reqs[n] == "write"}
+    exe = sym.bind(mx.cpu(), args, args_grad=arg_grads, aux_states=aux, grad_req=reqs)
+    exe.forward(is_train=True)
+    exe.backward([mx.nd.ones(o.shape) for o in exe.outputs])
     save_outputs(exe, sym, out_dir)
+    for name, g in arg_grads.items():
+        np.save(os.path.join(out_dir, name + "_grad.npy"), g.asnumpy())
 
 
 def main():
@@ -107,6 +122,7 @@ def main():
     model.add_argument("--shape", action="append", default=[])
     model.add_argument("--out", required=True)
     model.add_argument("--seed", type=int, default=0)
+    model.add_argument("--grads", action="store_true")
     a = p.parse_args()
     if a.mode == "ops":
         run_ops(a.out)
@@ -115,7 +131,7 @@ def main():
         for s in a.shape:
             name, dims = s.split("=")
             shapes[name] = tuple(int(d) for d in dims.split(","))
-        run_model(a.symbol, shapes, a.out, a.seed)
+        run_model(a.symbol, shapes, a.out, a.seed, a.grads)
 
 
 if __name__ == "__main__":

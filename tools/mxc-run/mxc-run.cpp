@@ -1,16 +1,19 @@
 // mxc-run - run a compiled module on inputs from .params/.npy files.
 //
 //   mxc-run net.so [--params net.params] [--input data=x.npy]...
-//                  [--fill-missing zeros|random] [--train] [--repeat N]
-//                  [--save out.params] [--output-dir DIR] [--print]
+//                  [--fill-missing zeros|random] [--train] [--backward]
+//                  [--repeat N] [--save out.params] [--output-dir DIR] [--print]
 //
 // Arguments come from --input (a .npy file, or the first array of an
 // MXNet NDArray file), else from --params (MXNet's format, `arg:`/`aux:`
 // prefixes or plain names), else --fill-missing; anything still missing is
 // an error naming it. Outputs are printed (--print), saved as one NDArray
 // file (--save) or as <name>.npy files (--output-dir). --repeat times the
-// forward pass and prints min/median/max. Links libmxrt only: this is what
-// a deployment runs.
+// forward pass and prints min/median/max. --backward (a module compiled
+// with --train) runs forward in training mode, then backward with head
+// gradients from --input <output>_head_grad=FILE (ones otherwise), and
+// writes the gradients like the outputs (<argument>_grad). Links libmxrt
+// only: this is what a deployment runs.
 #include "npy.h"
 
 #include "mxrt/base.h"
@@ -30,7 +33,7 @@ namespace {
 
 void usage() {
   std::cerr << "usage: mxc-run MODULE.so [--params FILE] [--input NAME=FILE]... "
-               "[--fill-missing zeros|random] [--train] [--repeat N] [--seed N] "
+               "[--fill-missing zeros|random] [--train] [--backward] [--repeat N] [--seed N] "
                "[--save FILE.params] [--output-dir DIR] [--print]\n";
 }
 
@@ -85,7 +88,7 @@ int run(int argc, char **argv) {
   std::string modulePath = argv[1];
   std::string params, fill, save, outDir;
   std::map<std::string, std::string> inputs;
-  bool train = false, doPrint = false;
+  bool train = false, backward = false, doPrint = false;
   int repeat = 1;
   uint64_t seed = 0;
   for (int i = 2; i < argc; ++i) {
@@ -104,7 +107,9 @@ int run(int argc, char **argv) {
     } else if (a == "--fill-missing") {
       fill = value();
       MXRT_CHECK(fill == "zeros" || fill == "random", "--fill-missing: expected zeros or random");
-    } else if (a == "--train")
+    } else if (a == "--backward")
+      backward = train = true;
+    else if (a == "--train")
       train = true;
     else if (a == "--repeat")
       repeat = std::max(1, std::stoi(value()));
@@ -156,8 +161,22 @@ int run(int argc, char **argv) {
     }
     return arrays;
   };
+  // Gradient arrays (zeros) for the arguments the module has gradients of.
+  std::vector<NDArray> grads;
+  std::vector<std::string> gradNames;
+  if (backward) {
+    std::vector<int> argValues = module->valuesOfKind(MXC_VALUE_ARG);
+    grads.resize(argValues.size());
+    for (int v : module->valuesOfKind(MXC_VALUE_GRAD)) {
+      size_t pos = size_t(
+          std::find(argValues.begin(), argValues.end(), module->manifest().values[v].grad_of) -
+          argValues.begin());
+      grads[pos] = filled(module->shapeOf(v), module->dtypeOf(v), "zeros", rng);
+      gradNames.push_back(module->manifest().values[v].name);
+    }
+  }
   Executor exec(module, Context::cpu(), collect(MXC_VALUE_ARG, "argument"),
-                collect(MXC_VALUE_AUX, "auxiliary state"));
+                collect(MXC_VALUE_AUX, "auxiliary state"), grads);
   if (seed)
     exec.seed(seed);
 
@@ -178,14 +197,29 @@ int run(int argc, char **argv) {
                 sorted.back());
   }
   std::vector<std::string> names = module->names(MXC_VALUE_OUTPUT);
+  std::vector<NDArray> results = exec.outputs();
+  if (backward) {
+    std::vector<NDArray> heads;
+    for (int v : module->valuesOfKind(MXC_VALUE_HEAD_GRAD)) {
+      auto it = given.find(module->manifest().values[v].name);
+      heads.push_back(it != given.end()
+                          ? it->second
+                          : filled(module->shapeOf(v), module->dtypeOf(v), "ones", rng));
+    }
+    exec.backward(heads);
+    for (const NDArray &g : grads)
+      if (!g.isNone())
+        results.push_back(g);
+    names.insert(names.end(), gradNames.begin(), gradNames.end());
+  }
   if (doPrint || (save.empty() && outDir.empty() && repeat == 1))
     for (size_t i = 0; i < names.size(); ++i)
-      print(names[i], exec.outputs()[i]);
+      print(names[i], results[i]);
   if (!save.empty())
-    saveNDArrays(save, exec.outputs(), names);
+    saveNDArrays(save, results, names);
   if (!outDir.empty())
     for (size_t i = 0; i < names.size(); ++i)
-      npy::save(outDir + "/" + names[i] + ".npy", exec.outputs()[i]);
+      npy::save(outDir + "/" + names[i] + ".npy", results[i]);
   return 0;
 }
 

@@ -36,6 +36,14 @@ static cl::opt<std::string> target("target",
                                    cl::init("cpu"), cl::sub(compileCommand));
 static cl::opt<bool> train("train", cl::desc("Also compile the training entry points"),
                            cl::sub(compileCommand));
+static cl::opt<std::string>
+    gradReq("grad-req",
+            cl::desc("With --train: grad_req per argument, e.g. data:null,fc1_weight:add "
+                     "(write, add or null; default write)"),
+            cl::value_desc("name:req,..."), cl::sub(compileCommand));
+static cl::opt<bool> noPlanMemory("no-plan-memory",
+                                  cl::desc("Give every temporary a buffer of its own"),
+                                  cl::sub(compileCommand));
 static cl::opt<unsigned> optLevel("O", cl::desc("Optimization level 0..3 (default 3)"), cl::Prefix,
                                   cl::init(3), cl::sub(compileCommand));
 static cl::opt<std::string> gemm("gemm",
@@ -105,6 +113,10 @@ int mxc::tool::runCompile() {
   mxc::CompileOptions options;
   options.target = target;
   options.train = train;
+  if (!gradReq.empty() && !train)
+    return error("--grad-req needs --train");
+  options.gradReq = gradReq;
+  options.planMemory = !noPlanMemory;
   options.optLevel = int(optLevel);
   options.printIRAfterAll = printIRAfterAll;
   options.timePasses = timePasses;

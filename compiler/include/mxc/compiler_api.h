@@ -23,7 +23,9 @@ MXC_API const char *mxcGetLastError(void);
  *   dtypes:  "data:float32" (may be null or empty: float32)
  *   target:  "cpu", "cpu:x86-64-v3", ... (null: "cpu")
  *   options: space-separated flags as `mxc compile` takes them: "-O2",
- *            "--train", "--gemm=generated" (may be null)
+ *            "--train", "--grad-req=data:null,w:add" (grad_req per
+ *            argument, default write), "--no-plan-memory",
+ *            "--gemm=generated" (may be null)
  *   out_cache_hit (may be null): 1 when nothing had to be compiled. */
 MXC_API int mxcCompile(const char *symbol_json, const char *shapes, const char *dtypes,
                        const char *target, const char *options, const char **out_path,

@@ -33,15 +33,17 @@ STATS = {"compile_calls": 0, "cache_hits": 0, "loads": 0}
 class _Native(object):
     """The runtime's executor behind an Executor."""
 
-    def __init__(self, module, path, handle, grad_scratch):
+    def __init__(self, module, path, handle):
         self.module, self.path, self.handle = module, path, handle
-        self.grad_scratch = grad_scratch
 
     def forward(self, is_train):
         self.handle.forward(is_train)
 
     def backward(self, heads):
         self.handle.backward(heads)
+
+    def head_grads(self):
+        return self.module.head_grads
 
     def outputs(self):
         return self.handle.outputs()
@@ -108,6 +110,16 @@ def _grad_reqs(grad_req, names):
     return reqs
 
 
+def _options(options, names, reqs):
+    """The compile options with the grad_req of every argument that is not
+    'write' (the compiler's default): the gradient pass computes exactly
+    the gradients asked for, and 'add' accumulates in the bound array."""
+    if "--train" not in options.split():
+        return options
+    special = ["%s:%s" % (n, r) for n, r in zip(names, reqs) if r != "write"]
+    return options + (" --grad-req=" + ",".join(special) if special else "")
+
+
 def compile_module(symbol, shapes, dtypes, target, options):
     """The loaded module for this signature (compiled once; loaded once)."""
     from .. import _mxc  # pylint: disable=import-outside-toplevel
@@ -151,18 +163,10 @@ def bind(self, ctx, args, args_grad=None, grad_req="write", aux_states=None, gro
                              % (name, a.context, ctx))
     shapes = [(n, a.shape) for n, a in zip(arg_names, args)]
     dtypes = [(n, np.dtype(a.dtype).name) for n, a in zip(arg_names, args)]
-    module, path = compile_module(self, shapes, dtypes, target, COMPILE_OPTIONS)
-    scratch = {}
-    runtime_grads = []
-    for i, (r, g) in enumerate(zip(reqs, grads)):
-        if r == "add":
-            scratch[i] = _nd.zeros(g.shape, ctx=ctx, dtype=g.dtype)
-            runtime_grads.append(scratch[i])
-        else:
-            runtime_grads.append(g)
-    handle = module.bind(ctx.device_typeid, ctx.device_id, args, runtime_grads, aux)
-    return Executor(self, ctx, _Native(module, path, handle, scratch), args, grads, aux, reqs,
-                    group2ctx)
+    module, path = compile_module(self, shapes, dtypes, target,
+                                  _options(COMPILE_OPTIONS, arg_names, reqs))
+    handle = module.bind(ctx.device_typeid, ctx.device_id, args, grads, aux)
+    return Executor(self, ctx, _Native(module, path, handle), args, grads, aux, reqs, group2ctx)
 
 
 def simple_bind(self, ctx=None, grad_req="write", type_dict=None, stype_dict=None, group2ctx=None,

@@ -341,15 +341,23 @@ MXRT_API int mxrtKVStoreRunServer(mxrtKVStoreHandle handle, mxrtKVControllerFn c
 typedef struct mxrtModule *mxrtModuleHandle;
 typedef struct mxrtExecutor *mxrtExecutorHandle;
 
-/** Value kinds for mxrtModuleListNames. */
-enum { mxrtModuleArguments = 0, mxrtModuleAuxStates = 1, mxrtModuleOutputs = 2 };
+/** Value kinds for mxrtModuleListNames. HeadGrads: the head gradients
+ * mxrtExecutorBackward takes, in order ("<output>_head_grad", one per
+ * output that is not a loss layer). */
+enum {
+  mxrtModuleArguments = 0,
+  mxrtModuleAuxStates = 1,
+  mxrtModuleOutputs = 2,
+  mxrtModuleHeadGrads = 3
+};
 
 /** Loads and validates a module; errors name the file and the problem. */
 MXRT_API int mxrtModuleLoad(const char *path, mxrtModuleHandle *out);
 /** Releases the handle (executors keep the module loaded while they live). */
 MXRT_API int mxrtModuleFree(mxrtModuleHandle module);
-/** The names of the module's arguments, auxiliary states or outputs (kind:
- * mxrtModuleArguments/AuxStates/Outputs), valid while the module lives. */
+/** The names of the module's arguments, auxiliary states, outputs or head
+ * gradients (kind: mxrtModuleArguments/AuxStates/Outputs/HeadGrads), valid
+ * while the module lives. */
 MXRT_API int mxrtModuleListNames(mxrtModuleHandle module, int kind, uint32_t *out_num,
                                  const char *const **out_names);
 /** Shape and dtype of the i-th value of a kind, valid while the module lives. */

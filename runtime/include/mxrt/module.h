@@ -60,8 +60,10 @@ class Executor {
 public:
   /// args: one per argument (MXC_VALUE_ARG) in manifest order; aux: one per
   /// auxiliary state; argGrads: empty, or one per argument (a none array
-  /// for arguments without a gradient); outputs: empty (allocated on ctx)
-  /// or one per output. Arrays must be on ctx, a CPU context.
+  /// for arguments without a gradient; the executor then keeps a zeroed
+  /// array for any gradient the module computes); outputs: empty
+  /// (allocated on ctx) or one per output. Arrays must be on ctx, a CPU
+  /// context.
   Executor(std::shared_ptr<const Module> module, Context ctx, std::vector<NDArray> args,
            std::vector<NDArray> aux, std::vector<NDArray> argGrads = {},
            std::vector<NDArray> outputs = {});
@@ -75,7 +77,9 @@ public:
   void forward(bool isTrain = false);
   /// Pushes the backward kernels; headGrads: one per head gradient the
   /// module takes (none for loss outputs), copied in first. An Error if
-  /// the module has no backward entry.
+  /// the module has no backward entry, or if head gradients are missing
+  /// (as MXNet). Gradients of grad_req 'add' accumulate into the bound
+  /// arrays.
   void backward(std::span<const NDArray> headGrads = {});
 
   const std::vector<NDArray> &outputs() const { return outputs_; }

@@ -94,3 +94,18 @@ func.func @embedding(%i: tensor<2x3xf32>, %w: tensor<6x4xf32>) -> tensor<2x3x4xf
   %0 = "mx.Embedding"(%i, %w) {input_dim = 6 : i64, output_dim = 4 : i64} : (tensor<2x3xf32>, tensor<6x4xf32>) -> tensor<2x3x4xf32>
   return %0 : tensor<2x3x4xf32>
 }
+
+// -----
+
+// one_hot: the index (truncated to an integer) compared with the position
+// along the new last axis; out-of-range indices give a row of off_value.
+// CHECK-LABEL: func.func @one_hot
+// CHECK: linalg.generic {{.*}} ins(%{{.*}} : tensor<3xf32>) outs(%{{.*}} : tensor<3x5xf32>)
+// CHECK: arith.fptosi %{{.*}} : f32 to i64
+// CHECK: linalg.index 1
+// CHECK: arith.cmpi eq
+// CHECK: arith.select
+func.func @one_hot(%i: tensor<3xf32>) -> tensor<3x5xf32> {
+  %0 = "mx.one_hot"(%i) {depth = 5 : i64} : (tensor<3xf32>) -> tensor<3x5xf32>
+  return %0 : tensor<3x5xf32>
+}
