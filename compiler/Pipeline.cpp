@@ -113,6 +113,9 @@ const Phase kPhases[] = {
        entries.train = c.options.train;
        pm.addPass(codegen::createMxEntryPoints(entries));
        pm.addPass(createCanonicalizerPass());
+       // Fusion before planning: values inside a group get no buffer.
+       if (c.options.optLevel >= 2)
+         pm.addNestedPass<func::FuncOp>(mlir::mx::createMxFuse());
        addIfRegistered(pm, "mx-plan-memory"); // passes/PlanMemory.cpp, when it lands
      }},
     {"outline", [](OpPassManager &pm,
