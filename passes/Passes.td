@@ -137,7 +137,7 @@ def MxFuse : Pass<"mx-fuse", "func::FuncOp"> {
     one and merge their loops (linalg-fuse-elementwise-ops). Ops marked
     `mx.train` stay alone. `report` prints each group and each producer
     left out of one, with the reason, as remarks
-    (`-debug-only=mx-fuse` prints the same).
+    (`-debug-only=mx-fuse` prints the same in builds with assertions).
 
     Before:
     ```mlir
