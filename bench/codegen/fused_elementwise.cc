@@ -8,14 +8,16 @@
 // 8 x 64 MB of traffic), also at -O3; its GB/s counts the fused traffic
 // (what the user asked for per second). Anchors: a STREAM-style copy
 // (c[i] = a[i], 2 x 64 MB) on one thread and over parallelFor on every CPU
-// worker, in the same process. min / median / max over repeats; the load
-// is printed first (others' builds skew bandwidth).
+// worker, in the same process, taking turns in every repeat. min / median /
+// max over repeats; the load is printed first (others' builds skew
+// bandwidth).
 //
 // Usage: bench_codegen_fused_elementwise [repeats=15]
 #include "model_util.h"
 
 #include "mxrt/engine.h"
 
+#include <functional>
 #include <thread>
 
 namespace {
@@ -36,24 +38,19 @@ std::string graph(bool keep) {
          heads + R"(, "attrs": {"mxnet_version": ["int", 10901]}})";
 }
 
-bench::Stats timeCopy(int repeats, bool parallel) {
-  std::vector<float> a(size_t(kN), 1.5f), c(size_t(kN), 0.f);
-  float *pa = a.data(), *pc = c.data();
-  auto copy = [&](int64_t lo, int64_t hi) {
-    for (int64_t i = lo; i < hi; ++i)
-      pc[i] = pa[i];
+/// Binds `m` to random arrays; returns a run (forward + wait).
+std::function<void()> runner(std::shared_ptr<const mxrt::Module> m) {
+  std::mt19937 rng(0);
+  std::vector<mxrt::NDArray> args;
+  for (int v : m->valuesOfKind(MXC_VALUE_ARG))
+    args.push_back(bench::uniform(m->shapeOf(v), rng, -1.f, 1.f));
+  auto exec =
+      std::make_shared<mxrt::Executor>(m, mxrt::Context::cpu(), args, std::vector<mxrt::NDArray>{});
+  return [exec] {
+    exec->forward();
+    for (const mxrt::NDArray &o : exec->outputs())
+      o.waitToRead();
   };
-  std::vector<double> t;
-  for (int r = 0; r < repeats + 1; ++r) {
-    double t0 = bench::now();
-    if (parallel)
-      mxrt::parallelFor(kN, 1 << 16, copy);
-    else
-      copy(0, kN);
-    if (r > 0) // the first run warms up
-      t.push_back(bench::now() - t0);
-  }
-  return bench::stats(t);
 }
 
 /// GB/s for `arrays` x 64 MB moved per run: min / median / max.
@@ -85,10 +82,25 @@ int main(int argc, char **argv) {
   int fusedKernels = fused->manifest().entries[MXC_ENTRY_FORWARD_INFER].num_kernels;
   int unfusedKernels = unfused->manifest().entries[MXC_ENTRY_FORWARD_INFER].num_kernels;
 
-  bench::Stats copy1 = timeCopy(repeats, false);
-  bench::Stats copyAll = timeCopy(repeats, true);
-  bench::Stats f = bench::stats(bench::timeForward(fused, repeats));
-  bench::Stats u = bench::stats(bench::timeForward(unfused, repeats));
+  std::vector<float> src(size_t(kN), 1.5f), dst(size_t(kN), 0.f);
+  auto copy = [&](int64_t lo, int64_t hi) {
+    for (int64_t i = lo; i < hi; ++i)
+      dst[size_t(i)] = src[size_t(i)];
+  };
+  // The cases take turns in every repeat, so a change of load hits all.
+  std::vector<std::function<void()>> cases = {[&] { copy(0, kN); },
+                                              [&] { mxrt::parallelFor(kN, 1 << 16, copy); },
+                                              runner(fused), runner(unfused)};
+  std::vector<std::vector<double>> times(cases.size());
+  for (int r = 0; r < repeats + 1; ++r)
+    for (size_t c = 0; c < cases.size(); ++c) {
+      double t0 = bench::now();
+      cases[c]();
+      if (r > 0) // the first round warms up
+        times[c].push_back(bench::now() - t0);
+    }
+  bench::Stats copy1 = bench::stats(times[0]), copyAll = bench::stats(times[1]),
+               f = bench::stats(times[2]), u = bench::stats(times[3]);
 
   std::printf("| %-52s | %7s | %7s | %7s |\n", "GB/s", "min", "median", "max");
   std::printf("|%s|%s|%s|%s|\n", std::string(54, '-').c_str(), std::string(9, '-').c_str(),
