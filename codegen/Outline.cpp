@@ -11,6 +11,10 @@
 //   2. Turn each op into a kernel call: find or make the kernel function
 //      (identical ops share one; a key of op, attributes, types and mode),
 //      and record its arguments (reads, then writes).
+//      A group mx-fuse formed (an scf.execute_region marked `mx.fused`)
+//      is one kernel: it reads the values its ops use from outside, writes
+//      its result, and holds its ops in order; the values inside it have
+//      no manifest value.
 //   3. Derive each kernel's dependencies from the buffers it touches
 //      (read after write, write after read or write).
 // Then drop the entry functions and attach the manifest to the module.
@@ -26,8 +30,10 @@
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/Transforms/RegionUtils.h"
 
 #include "llvm/ADT/StringMap.h"
 
@@ -47,6 +53,9 @@ namespace {
 constexpr int64_t kAlignment = 64;
 
 int64_t alignUp(int64_t v, int64_t a) { return (v + a - 1) / a * a; }
+
+/// Marks a group of ops mx-fuse made one kernel (passes/Fuse.h).
+constexpr StringLiteral kFusedAttr = "mx.fused";
 
 /// Attributes that say where a value lives or which phase an op is in:
 /// they do not change what a kernel computes.
@@ -210,10 +219,6 @@ struct Outliner {
     kernelByKey[key] = symbol;
 
     MLIRContext *ctx = op->getContext();
-    auto memrefOf = [](Type t) {
-      auto rt = cast<RankedTensorType>(t);
-      return MemRefType::get(rt.getShape(), rt.getElementType());
-    };
     SmallVector<Type> args;
     for (Type t : op->getOperandTypes())
       args.push_back(memrefOf(t));
@@ -236,24 +241,97 @@ struct Outliner {
     if (usesRng)
       func.setArgAttr(unsigned(args.size() - 1), kRngAttr, b.getUnitAttr());
 
-    Block *entry = func.addEntryBlock();
-    b.setInsertionPointToStart(entry);
-    IRMapping map;
-    for (unsigned i = 0; i < nIn; ++i) {
-      auto t = b.create<bufferization::ToTensorOp>(op->getLoc(), op->getOperand(i).getType(),
-                                                   entry->getArgument(i), /*restrict=*/true);
-      map.map(op->getOperand(i), t.getResult());
-    }
-    Operation *clone = b.clone(*op, map);
-    for (NamedAttribute a : op->getAttrs())
-      if (isPlacementAttr(a.getName()))
-        clone->removeAttr(a.getName());
-    for (unsigned j = 0; j < nOut; ++j)
-      b.create<bufferization::MaterializeInDestinationOp>(
-          op->getLoc(), TypeRange{}, clone->getResult(j), entry->getArgument(nIn + j),
-          /*restrict=*/true, /*writable=*/true);
-    b.create<func::ReturnOp>(op->getLoc());
+    fillKernel(func, op->getOperands(), {op}, op->getResults());
     return symbol;
+  }
+
+  /// The body of a kernel function: its first arguments hold `inputs`,
+  /// then come `outputs`; `ops` (in order, reading `inputs` and each
+  /// other) are cloned without their placement attributes.
+  static void fillKernel(func::FuncOp func, ValueRange inputs, ArrayRef<Operation *> ops,
+                         ValueRange outputs) {
+    Location loc = ops.back()->getLoc();
+    Block *entry = func.addEntryBlock();
+    OpBuilder b = OpBuilder::atBlockBegin(entry);
+    IRMapping map;
+    for (auto [i, v] : llvm::enumerate(inputs))
+      map.map(v, b.create<bufferization::ToTensorOp>(loc, v.getType(), entry->getArgument(i),
+                                                     /*restrict=*/true)
+                     .getResult());
+    for (Operation *op : ops) {
+      Operation *clone = b.clone(*op, map);
+      for (NamedAttribute a : op->getAttrs())
+        if (isPlacementAttr(a.getName()))
+          clone->removeAttr(a.getName());
+    }
+    for (auto [j, v] : llvm::enumerate(outputs))
+      b.create<bufferization::MaterializeInDestinationOp>(loc, TypeRange{}, map.lookup(v),
+                                                          entry->getArgument(inputs.size() + j),
+                                                          /*restrict=*/true, /*writable=*/true);
+    b.create<func::ReturnOp>(loc);
+  }
+
+  /// The kernel function computing the group `region` of mx-fuse, which
+  /// reads `inputs` (shared with identical groups).
+  std::string fusedKernelFor(scf::ExecuteRegionOp region, ArrayRef<Value> inputs,
+                             StringRef opNames) {
+    Block &body = region.getRegion().front();
+    SmallVector<Operation *> ops;
+    for (Operation &op : body.without_terminator())
+      ops.push_back(&op);
+    ValueRange outputs = body.getTerminator()->getOperands();
+    // The key names each operand by where it comes from: input i, or
+    // result j of the group's op k.
+    std::string key = "fused";
+    {
+      llvm::raw_string_ostream os(key);
+      DenseMap<Value, std::string> ref;
+      for (auto [i, v] : llvm::enumerate(inputs))
+        ref[v] = "in" + std::to_string(i);
+      for (auto [k, op] : llvm::enumerate(ops)) {
+        os << "|" << op->getName() << "(";
+        for (Value v : op->getOperands())
+          os << ref.lookup(v) << ":" << v.getType() << ",";
+        os << ")";
+        for (NamedAttribute a : op->getAttrs())
+          if (!isPlacementAttr(a.getName()))
+            os << a.getName() << "=" << a.getValue() << ";";
+        for (OpResult r : op->getResults()) {
+          ref[r] = std::to_string(k) + "." + std::to_string(r.getResultNumber());
+          os << r.getType() << ",";
+        }
+      }
+      os << "|";
+      for (Value v : outputs)
+        os << ref.lookup(v) << ",";
+    }
+    auto it = kernelByKey.find(key);
+    if (it != kernelByKey.end())
+      return it->second;
+
+    Operation *root = ops.back();
+    std::string node = mlir::mx::getNodeName(root);
+    std::string symbol =
+        freshSymbol(node.empty() ? root->getName().stripDialect() : StringRef(node));
+    kernelByKey[key] = symbol;
+    SmallVector<Type> args;
+    for (Value v : inputs)
+      args.push_back(memrefOf(v.getType()));
+    for (Value v : outputs)
+      args.push_back(memrefOf(v.getType()));
+    OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
+    auto func = b.create<func::FuncOp>(region.getLoc(), symbol,
+                                       FunctionType::get(region.getContext(), args, {}));
+    func->setAttr(kKernelAttr,
+                  b.getDictionaryAttr({b.getNamedAttr("op", b.getStringAttr(opNames)),
+                                       b.getNamedAttr("node", b.getStringAttr(node))}));
+    fillKernel(func, inputs, ops, outputs);
+    return symbol;
+  }
+
+  static MemRefType memrefOf(Type t) {
+    auto rt = cast<RankedTensorType>(t);
+    return MemRefType::get(rt.getShape(), rt.getElementType());
   }
 
   /// The name of result `i`: recorded by mx-entry-points, else derived.
@@ -383,7 +461,10 @@ struct Outliner {
                              kAlignment};
 
     for (Operation &op : func.getBody().front().without_terminator()) {
-      if (!isa<mlir::mx::MxDialect>(op.getDialect()))
+      auto fused = dyn_cast<scf::ExecuteRegionOp>(op);
+      if (fused && !fused->hasAttr(kFusedAttr))
+        fused = nullptr;
+      if (!fused && !isa<mlir::mx::MxDialect>(op.getDialect()))
         return op.emitError() << "expected only mx ops in a graph function, found '" << op.getName()
                               << "'";
       for (auto [i, t] : llvm::enumerate(op.getOperandTypes()))
@@ -395,19 +476,38 @@ struct Outliner {
       auto phase = op.getAttrOfType<StringAttr>("mx.phase");
       int opEntry = phase && phase.getValue() == "backward" ? int(MXC_ENTRY_BACKWARD) : entry;
 
-      const mxrt::OpSpec &spec = mlir::mx::getOpSpec(&op);
-      bool train = op.hasAttr(kTrainAttr);
-      SmallVector<unsigned> mutated;
-      if (train)
-        for (int m : spec.mutateInputs)
-          if (unsigned(m) < op.getNumOperands())
-            mutated.push_back(unsigned(m));
-      bool usesRng = train && isa<mlir::mx::DropoutOp>(op);
-
       ManifestKernel k;
-      k.name = mlir::mx::getNodeName(&op);
-      k.op = std::string(spec.name);
-      for (Value v : op.getOperands())
+      SmallVector<Value> inputs;
+      SmallVector<unsigned> mutated;
+      bool usesRng = false;
+      // Where the results come from (inside a fused group: its root).
+      ValueRange produced = op.getResults();
+      if (fused) {
+        llvm::SetVector<Value> captured;
+        getUsedValuesDefinedAbove(fused.getRegion(), captured);
+        inputs.assign(captured.begin(), captured.end());
+        Block &body = fused.getRegion().front();
+        produced = body.getTerminator()->getOperands();
+        for (Operation &inner : body.without_terminator()) {
+          if (!isa<mlir::mx::MxDialect>(inner.getDialect()) || inner.hasAttr(kTrainAttr))
+            return inner.emitError() << "a fused group holds only mx ops in inference form, found '"
+                                     << inner.getName() << "'";
+          k.op += (k.op.empty() ? "" : "+") + std::string(mlir::mx::getOpSpec(&inner).name);
+        }
+        k.name = mlir::mx::getNodeName(produced[0].getDefiningOp());
+      } else {
+        const mxrt::OpSpec &spec = mlir::mx::getOpSpec(&op);
+        bool train = op.hasAttr(kTrainAttr);
+        if (train)
+          for (int m : spec.mutateInputs)
+            if (unsigned(m) < op.getNumOperands())
+              mutated.push_back(unsigned(m));
+        usesRng = train && isa<mlir::mx::DropoutOp>(op);
+        inputs.assign(op.operand_begin(), op.operand_end());
+        k.name = mlir::mx::getNodeName(&op);
+        k.op = std::string(spec.name);
+      }
+      for (Value v : inputs)
         k.args.push_back(valueOf.lookup(v));
       k.numReads = int32_t(k.args.size());
       for (OpResult r : op.getResults()) {
@@ -415,7 +515,8 @@ struct Outliner {
         if (auto it = resultValue.find(r); it != resultValue.end()) {
           index = it->second;
         } else {
-          FailureOr<int32_t> t = tempValue(&op, r.getResultNumber(), graphValueName(r));
+          FailureOr<int32_t> t =
+              tempValue(&op, r.getResultNumber(), graphValueName(produced[r.getResultNumber()]));
           if (failed(t))
             return failure();
           index = *t;
@@ -427,7 +528,7 @@ struct Outliner {
         k.args.push_back(valueOf.lookup(op.getOperand(m)));
       if (usesRng)
         k.args.push_back(rng());
-      k.symbol = kernelFor(&op, mutated, usesRng);
+      k.symbol = fused ? fusedKernelFor(fused, inputs, k.op) : kernelFor(&op, mutated, usesRng);
       manifest.entries[opEntry].push_back(std::move(k));
     }
     return success();

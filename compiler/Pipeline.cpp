@@ -110,6 +110,9 @@ const Phase kPhases[] = {
        entries.train = c.options.train;
        pm.addPass(codegen::createMxEntryPoints(entries));
        pm.addPass(createCanonicalizerPass());
+       // Fusion before planning: values inside a group get no buffer.
+       if (c.options.optLevel >= 2)
+         pm.addNestedPass<func::FuncOp>(mlir::mx::createMxFuse());
        if (c.options.planMemory) {
          // Pool placement: a slot per buffer, so each is an engine variable
          // of its own and independent kernels still run in parallel (one

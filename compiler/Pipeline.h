@@ -36,7 +36,8 @@ namespace mxc {
 struct CompileOptions {
   /// "cpu", "cpu:x86-64-v3", ... (codegen/Target.h).
   std::string target = "cpu";
-  /// -O0..3: LLVM's optimization level; 0 also skips vectorization.
+  /// -O0..3: LLVM's optimization level; 0 also skips vectorization, 2 and up
+  /// fuse elementwise chains and epilogues (mx-fuse).
   int optLevel = 3;
   /// Also compile forward_train and backward (the gradient pass).
   bool train = false;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/SCF/IR/SCF.h" // mx-fuse makes scf.execute_region
 #include "mlir/Pass/Pass.h"
 
 namespace mlir::mx {

@@ -120,6 +120,52 @@ def MxGradient : Pass<"mx-gradient", "func::FuncOp"> {
   ];
 }
 
+def MxFuse : Pass<"mx-fuse", "func::FuncOp"> {
+  let summary = "Fuse chains of elementwise ops, and their anchors' epilogues, into one kernel each";
+  let description = [{
+    Groups ops that become one kernel: chains of elementwise, broadcast and
+    scalar ops, activations, casts and inference BatchNorm ("elementwise"),
+    and with `epilogues` the FullyConnected or Convolution that feeds such a
+    chain ("epilogue"). A group grows from its root (the op whose result
+    leaves it) towards the producers; a producer joins only when every use
+    of its results is in the group and it is in the root's `mx.phase`, so a
+    group never mixes forward and backward ops and its only result is the
+    root's. Each group's ops move into an `scf.execute_region` marked
+    `mx.fused = "<rule>"`; the values inside are no longer graph values, so
+    mx-plan-memory (which runs after) gives them no buffer, and
+    mx-outline-kernels makes the region one kernel whose ops lower one by
+    one and merge their loops (linalg-fuse-elementwise-ops). Ops marked
+    `mx.train` stay alone. `report` prints each group and each producer
+    left out of one, with the reason, as remarks
+    (`-debug-only=mx-fuse` prints the same in builds with assertions).
+
+    Before:
+    ```mlir
+    %0 = "mx.elemwise_mul"(%a, %b) : (tensor<16xf32>, tensor<16xf32>) -> tensor<16xf32>
+    %1 = "mx.elemwise_add"(%0, %c) : (tensor<16xf32>, tensor<16xf32>) -> tensor<16xf32>
+    %2 = "mx.relu"(%1) : (tensor<16xf32>) -> tensor<16xf32>
+    ```
+    After:
+    ```mlir
+    %2 = scf.execute_region -> tensor<16xf32> {
+      %0 = "mx.elemwise_mul"(%a, %b) : ...
+      %1 = "mx.elemwise_add"(%0, %c) : ...
+      %3 = "mx.relu"(%1) : ...
+      scf.yield %3 : tensor<16xf32>
+    } {mx.fused = "elementwise"}
+    ```
+  }];
+  let dependentDialects = ["::mlir::scf::SCFDialect"];
+  let options = [
+    Option<"epilogues", "epilogues", "bool", /*default=*/"true",
+           "Fuse FullyConnected/Convolution with the elementwise ops that consume them">,
+    Option<"maxOps", "max-ops", "unsigned", /*default=*/"0",
+           "The most ops in one group (0: no limit)">,
+    Option<"report", "report", "bool", /*default=*/"false",
+           "Report each group and each producer left out, with the reason, as remarks">,
+  ];
+}
+
 def MxPlanMemory : Pass<"mx-plan-memory", "func::FuncOp"> {
   let summary = "Assign buffers to values: liveness-based reuse and in-place ops, as MXNet's PlanMemory";
   let description = [{

@@ -10,8 +10,10 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <random>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -43,6 +45,20 @@ inline std::string singleOpJson(const std::string &op, const std::vector<std::st
          std::to_string(h) + ", 0]";
   j += "], \"attrs\": {\"mxnet_version\": [\"int\", 10901]}}";
   return j;
+}
+
+/// The whole of a text file ("" if it cannot be read).
+inline std::string readTextFile(const std::string &path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+/// test/data: $MXC_TEST_DATA, else the source tree's.
+inline std::string testDataDir() {
+  const char *d = std::getenv("MXC_TEST_DATA");
+  return d ? d : MXC_SOURCE_TEST_DATA;
 }
 
 /// A fresh directory under the system's temporary directory.
