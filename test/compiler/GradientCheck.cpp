@@ -21,8 +21,11 @@
 
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <sstream>
+#include <stdexcept>
 
 using namespace mlir;
 
@@ -118,6 +121,15 @@ std::vector<double> drawValues(const Input &in, std::mt19937 &rng) {
       x = double(u(rng));
     break;
   }
+  case Input::Distinct: {
+    std::vector<double> all(static_cast<size_t>(in.hi));
+    std::iota(all.begin(), all.end(), 0.0);
+    std::shuffle(all.begin(), all.end(), rng);
+    if (v.size() > all.size())
+      throw std::invalid_argument("Distinct: more indices than values to draw from");
+    std::copy_n(all.begin(), v.size(), v.begin());
+    break;
+  }
   case Input::DiagDominant: {
     std::uniform_real_distribution<double> u(-0.5, 0.5);
     int64_t m = in.shape.back();
@@ -163,7 +175,7 @@ Attempt attempt(const std::string &op, std::vector<Input> inputs, const AttrList
   auto iface = cast<FunctionOpInterface>(fwd.getOperation());
   std::string reqs;
   for (size_t i = 0; i < inputs.size(); ++i)
-    if (inputs[i].kind == Input::Index)
+    if (inputs[i].kind == Input::Index || inputs[i].kind == Input::Distinct)
       reqs += (reqs.empty() ? "" : ",") + mx::getArgName(iface, unsigned(i)) + ":null";
   if (!runPasses(*gradModule, "func.func(mx-gradient{grad-req=" + reqs + "})")) {
     report.failures.push_back("mx-gradient failed");

@@ -24,10 +24,10 @@ namespace mxc::testing {
 
 /// One input of the op under test: its shape and how its values are drawn.
 struct Input {
-  enum Kind { Uniform, Index, DiagDominant };
+  enum Kind { Uniform, Index, Distinct, DiagDominant };
   std::vector<int64_t> shape;
   Kind kind = Uniform;
-  double lo = -1, hi = 1; ///< Uniform range; Index: integers in [lo, hi)
+  double lo = -1, hi = 1; ///< Uniform range; Index, Distinct: integers in [lo, hi)
   std::string dtype = "float64";
 };
 
@@ -37,6 +37,15 @@ inline Input U(std::vector<int64_t> shape, double lo = -1, double hi = 1) {
 }
 inline Input Idx(std::vector<int64_t> shape, int64_t n, std::string dtype = "float64") {
   return {std::move(shape), Input::Index, 0, double(n), std::move(dtype)};
+}
+/// Integers in [lo, hi) (sequence lengths start at 1).
+inline Input IdxIn(std::vector<int64_t> shape, int64_t lo, int64_t hi) {
+  return {std::move(shape), Input::Index, double(lo), double(hi)};
+}
+/// Distinct integers in [0, n): indices that write each place at most once
+/// (scatter_nd's gradient is gather_nd only where no write is overwritten).
+inline Input Distinct(std::vector<int64_t> shape, int64_t n, std::string dtype = "float64") {
+  return {std::move(shape), Input::Distinct, 0, double(n), std::move(dtype)};
 }
 /// Square matrices (the last two axes) with a dominant diagonal: well
 /// conditioned, positive determinant.

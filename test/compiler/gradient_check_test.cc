@@ -15,8 +15,10 @@
 namespace {
 
 using mxc::testing::AttrList;
+using mxc::testing::Distinct;
 using mxc::testing::Dom;
 using mxc::testing::Idx;
+using mxc::testing::IdxIn;
 using mxc::testing::Input;
 using mxc::testing::U;
 
@@ -199,7 +201,7 @@ std::vector<Case> shapeCases() {
        {{"use_sequence_length", "True"}}},
       {"SequenceLast",
        "SequenceLast",
-       {U({4, 3, 2}), Idx({3}, 5)},
+       {U({4, 3, 2}), IdxIn({3}, 1, 5)},
        {{"use_sequence_length", "True"}}},
       {"SequenceLast_axis1", "SequenceLast", {U({3, 4, 2})}, {{"axis", "1"}}},
   };
@@ -355,7 +357,7 @@ std::vector<Case> indexCases() {
        {U({3, 4}), Idx({1, 4}, 3)},
        {{"axis", "0"}, {"keepdims", "True"}}},
       {"gather_nd", "gather_nd", {U({3, 4, 2}), Idx({2, 5}, 3, "int32")}},
-      {"scatter_nd", "scatter_nd", {U({5}), Idx({1, 5}, 4, "int32")}, {{"shape", "(6,)"}}},
+      {"scatter_nd", "scatter_nd", {U({5}), Distinct({1, 5}, 6, "int32")}, {{"shape", "(6,)"}}},
       {"topk_value", "topk", {U({3, 5})}, {{"k", "2"}, {"ret_typ", "value"}}},
       {"topk_both_axis0", "topk", {U({4, 3})}, {{"k", "3"}, {"ret_typ", "both"}, {"axis", "0"}}},
       {"sort", "sort", {U({3, 4})}},

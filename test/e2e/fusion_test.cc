@@ -123,8 +123,10 @@ protected:
     a.forward(train);
     b.forward(train);
     if (backward) {
-      a.backward();
-      b.backward();
+      // Outputs that are not loss layers take a head gradient each.
+      std::vector<NDArray> heads = randomValues(*unfused, MXC_VALUE_HEAD_GRAD, rng);
+      a.backward(copies(heads));
+      b.backward(copies(heads));
     }
     std::vector<std::string> outs = unfused->names(MXC_VALUE_OUTPUT);
     for (size_t i = 0; i < outs.size(); ++i)
