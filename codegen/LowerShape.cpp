@@ -188,6 +188,26 @@ struct SliceAxisLowering : MxLowering<mx::SliceAxisOp> {
   }
 };
 
+/// The first element and the step along each axis of `t` that slice's
+/// begin/step attributes select (None entries: MXNet's defaults); failure
+/// for a negative step.
+LogicalResult sliceStarts(RankedTensorType t, const mxrt::Attrs &attrs, SmallVector<int64_t> &b,
+                          SmallVector<int64_t> &steps) {
+  const std::vector<int64_t> &begin = attrs.getShape("begin");
+  const std::vector<int64_t> &step = attrs.getShape("step");
+  b.assign(t.getRank(), 0);
+  steps.assign(t.getRank(), 1);
+  for (int64_t i = 0; i < t.getRank(); ++i) {
+    int64_t s = i < int64_t(step.size()) && step[i] != mxrt::kNoneIndex ? step[i] : 1;
+    if (s < 0)
+      return failure();
+    steps[i] = s;
+    if (i < int64_t(begin.size()) && begin[i] != mxrt::kNoneIndex)
+      b[i] = begin[i] < 0 ? begin[i] + t.getDimSize(i) : begin[i];
+  }
+  return success();
+}
+
 /// slice with begin/end/step (None entries: MXNet's defaults).
 struct SliceLowering : MxLowering<mx::SliceOp> {
   using MxLowering::MxLowering;
@@ -195,18 +215,32 @@ struct SliceLowering : MxLowering<mx::SliceOp> {
                       PatternRewriter &rewriter) const override {
     Value in = op->getOperand(0);
     RankedTensorType t = tensorType(in), out = tensorType(op->getResult(0));
-    const std::vector<int64_t> &begin = attrs.getShape("begin");
-    const std::vector<int64_t> &step = attrs.getShape("step");
-    SmallVector<int64_t> b(t.getRank(), 0), steps(t.getRank(), 1);
-    for (int64_t i = 0; i < t.getRank(); ++i) {
-      int64_t s = i < int64_t(step.size()) && step[i] != mxrt::kNoneIndex ? step[i] : 1;
-      if (s < 0)
-        return unsupported(op, "a negative step");
-      steps[i] = s;
-      if (i < int64_t(begin.size()) && begin[i] != mxrt::kNoneIndex)
-        b[i] = begin[i] < 0 ? begin[i] + t.getDimSize(i) : begin[i];
-    }
+    SmallVector<int64_t> b, steps;
+    if (failed(sliceStarts(t, attrs, b, steps)))
+      return unsupported(op, "a negative step");
     rewriter.replaceOp(op, sliceOf(rewriter, op.getLoc(), in, b, out.getShape(), steps));
+    return success();
+  }
+};
+
+/// _slice_assign (slice's gradient): lhs with the slice that begin/end/step
+/// select replaced by rhs, whose shape is the slice's.
+struct SliceAssignLowering : MxLowering<mx::SliceAssignOp> {
+  using MxLowering::MxLowering;
+  LogicalResult lower(mx::SliceAssignOp op, const mxrt::Attrs &attrs,
+                      PatternRewriter &rewriter) const override {
+    Value lhs = op->getOperand(0), rhs = op->getOperand(1);
+    RankedTensorType t = tensorType(lhs);
+    SmallVector<int64_t> b, steps;
+    if (failed(sliceStarts(t, attrs, b, steps)))
+      return unsupported(op, "a negative step");
+    SmallVector<OpFoldResult> o, s, st;
+    for (int64_t i = 0; i < t.getRank(); ++i) {
+      o.push_back(rewriter.getIndexAttr(b[i]));
+      s.push_back(rewriter.getIndexAttr(tensorType(rhs).getDimSize(i)));
+      st.push_back(rewriter.getIndexAttr(steps[i]));
+    }
+    rewriter.replaceOpWithNewOp<tensor::InsertSliceOp>(op, rhs, lhs, o, s, st);
     return success();
   }
 };
@@ -338,17 +372,17 @@ template <class MxOp, Reduce R> struct ReduceLowering : MxLowering<MxOp> {
 
 void mxc::codegen::populateShapeLowerings(RewritePatternSet &patterns,
                                           std::shared_ptr<UnsupportedReasons> reasons) {
-  patterns
-      .add<ReshapeLowering<mx::ReshapeOp>, ReshapeLowering<mx::FlattenOp>,
-           ReshapeLowering<mx::ExpandDimsOp>, ReshapeLowering<mx::SqueezeOp>,
-           ReshapeLowering<mx::ReshapeLikeOp>, BroadcastLowering<mx::BroadcastToOp>,
-           BroadcastLowering<mx::BroadcastLikeOp>, BroadcastLowering<mx::BroadcastAxisOp>,
-           TransposeLowering<mx::TransposeOp>, TransposeLowering<mx::SwapAxisOp>, ConcatLowering,
-           StackLowering, SliceChannelLowering, SliceAxisLowering, SliceLowering,
-           FillLowering<mx::ZerosOp, 0>, FillLowering<mx::OnesOp, 1>, FillLowering<mx::FullOp, -1>,
-           FillLowering<mx::ZerosWithoutDTypeOp, 0>, FillLowering<mx::ZerosLikeOp, 0>,
-           FillLowering<mx::OnesLikeOp, 1>, PadLowering, ReduceLowering<mx::SumOp, Reduce::Sum>,
-           ReduceLowering<mx::MeanOp, Reduce::Mean>, ReduceLowering<mx::ProdOp, Reduce::Prod>,
-           ReduceLowering<mx::MaxOp, Reduce::Max>, ReduceLowering<mx::MinOp, Reduce::Min>>(
-          patterns.getContext(), reasons);
+  patterns.add<ReshapeLowering<mx::ReshapeOp>, ReshapeLowering<mx::FlattenOp>,
+               ReshapeLowering<mx::ExpandDimsOp>, ReshapeLowering<mx::SqueezeOp>,
+               ReshapeLowering<mx::ReshapeLikeOp>, BroadcastLowering<mx::BroadcastToOp>,
+               BroadcastLowering<mx::BroadcastLikeOp>, BroadcastLowering<mx::BroadcastAxisOp>,
+               TransposeLowering<mx::TransposeOp>, TransposeLowering<mx::SwapAxisOp>,
+               ConcatLowering, StackLowering, SliceChannelLowering, SliceAxisLowering,
+               SliceLowering, SliceAssignLowering, FillLowering<mx::ZerosOp, 0>,
+               FillLowering<mx::OnesOp, 1>, FillLowering<mx::FullOp, -1>,
+               FillLowering<mx::ZerosWithoutDTypeOp, 0>, FillLowering<mx::ZerosLikeOp, 0>,
+               FillLowering<mx::OnesLikeOp, 1>, PadLowering, ReduceLowering<mx::SumOp, Reduce::Sum>,
+               ReduceLowering<mx::MeanOp, Reduce::Mean>, ReduceLowering<mx::ProdOp, Reduce::Prod>,
+               ReduceLowering<mx::MaxOp, Reduce::Max>, ReduceLowering<mx::MinOp, Reduce::Min>>(
+      patterns.getContext(), reasons);
 }

@@ -392,7 +392,10 @@ struct Outliner {
     }
     // Results: outputs and gradients. An output that is an argument (an
     // identity canonicalization forwarded) or that repeats another gets a
-    // copy kernel of its own, so every output has its own array.
+    // copy kernel of its own, so every output has its own array. A
+    // gradient's copy belongs to the backward entry: it reads a head
+    // gradient (elemwise_add's gradient is the head gradient itself) or a
+    // value the backward entry computes.
     Operation *ret = func.getBody().front().getTerminator();
     {
       OpBuilder b(ret);
@@ -406,6 +409,8 @@ struct Outliner {
                              "mx._copy");
         state.addOperands(v);
         state.addTypes(v.getType());
+        if (func.getResultAttr(operand.getOperandNumber(), "mx.grad_of"))
+          state.addAttribute("mx.phase", b.getStringAttr("backward"));
         operand.set(b.create(state)->getResult(0));
       }
     }

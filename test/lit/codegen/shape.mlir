@@ -43,6 +43,17 @@ func.func @slice_channel(%x: tensor<2x4xf32>) -> (tensor<2x2xf32>, tensor<2x2xf3
 
 // -----
 
+// _slice_assign (slice's gradient): rhs inserted at slice's offsets and
+// steps (None: from 0), its own shape the sizes.
+// CHECK-LABEL: func.func @slice_assign
+// CHECK: tensor.insert_slice %arg1 into %arg0[0, 1] [3, 2] [1, 2]
+func.func @slice_assign(%x: tensor<3x4xf32>, %y: tensor<3x2xf32>) -> tensor<3x4xf32> {
+  %0 = "mx._slice_assign"(%x, %y) {begin = array<i64: -9223372036854775808, -3>, end = array<i64: -9223372036854775808, 4>, step = array<i64: 1, 2>} : (tensor<3x4xf32>, tensor<3x2xf32>) -> tensor<3x4xf32>
+  return %0 : tensor<3x4xf32>
+}
+
+// -----
+
 // Reductions: a generic with reduction loops; keepdims reshapes after.
 // CHECK-LABEL: func.func @sum_keepdims
 // CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "reduction", "parallel"]
