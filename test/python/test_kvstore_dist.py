@@ -166,6 +166,36 @@ def test_module_fit_dist_sync_equals_single_process(tmp_path):
     assert losses[-1] < losses[0], losses
 
 
+def test_freeing_a_store_with_operations_in_flight(tmp_path):
+    # Worker 1 frees its store while its push waits for computations on
+    # NumPy memory (zero-copy), which the engine threads release last and
+    # whose deleter needs the GIL: the free must not hold it while it waits.
+    job = """
+    import numpy as np
+    import mxc as mx
+
+    kv = mx.kv.create('dist_sync')
+    kv.init(5, mx.nd.zeros((400, 400)))
+    grads = []
+    for i in range(8):
+        x = mx.nd.from_numpy(np.full((400, 400), 1.0 / 400, np.float32))
+        grads.append(mx.nd.dot(x, x))
+        del x
+    kv.push(5, grads)
+    del grads
+    out = mx.nd.zeros((400, 400))
+    kv.pull(5, out=out)
+    if kv.rank == 0:
+        assert np.allclose(out.asnumpy(), 8 * 2 / 400.0), out.asnumpy()[0, :3]
+    print("OK %d" % kv.rank, flush=True)
+    del kv, out  # waits for the push and the pull
+    """
+    rc, out, seconds = launch(tmp_path, job, workers=2, servers=1,
+                              env={"MXC_KVSTORE_TIMEOUT": "10"}, timeout=60)
+    expect_ok(rc, out, 2)
+    assert seconds < 10, out
+
+
 def test_dist_async_converges(tmp_path):
     job = """
     import numpy as np
