@@ -20,7 +20,7 @@ import tempfile
 
 from .base import MXNetError
 
-__all__ = ["is_remote", "read_bytes", "write_file"]
+__all__ = ["is_remote", "read_bytes", "write_file", "write_atomic"]
 
 _SCHEMES = ("s3://", "hdfs://")
 
@@ -104,3 +104,34 @@ def write_file(uri, write_local):
             raise MXNetError("cannot write '%s': %s: %s" % (uri, type(e).__name__, e)) from None
     finally:
         os.unlink(tmp)
+
+
+def _umask():
+    """The process's umask, read without changing it where Linux says it."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def write_atomic(path, data):
+    """Writes bytes to a local path atomically: a temporary file in the same
+    directory, with the mode a plain open() would give (mkstemp's is 0600),
+    renamed into place, so a crash mid-save leaves the previous file."""
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".mxc-", dir=directory)
+    try:
+        os.fchmod(fd, 0o666 & ~_umask())
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise

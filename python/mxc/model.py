@@ -16,11 +16,11 @@ holds a parameter over 16M elements.
 """
 import logging
 import os
-import tempfile
 from collections import namedtuple
 
 import numpy as np
 
+from . import _fs
 from .context import cpu
 from . import ndarray as nd
 
@@ -56,16 +56,7 @@ def _split_params(save_dict, fname, strict):
 
 def _write_bytes(fname, data):
     """Writes `data` to fname atomically (temporary file, then rename)."""
-    directory = os.path.dirname(os.path.abspath(fname))
-    fd, tmp = tempfile.mkstemp(prefix=".mxc-", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, fname)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    _fs.write_atomic(fname, data)
 
 
 def save_checkpoint(prefix, epoch, symbol, arg_params, aux_params, remove_amp_cast=True):

@@ -122,9 +122,17 @@ class KVStore {
 public:
   explicit KVStore(const std::string &type) { check(mxrtKVStoreCreate(type.c_str(), &h_)); }
   ~KVStore() {
-    // Freeing may drop the updater, whose release takes the GIL: fine here
-    // (we hold it) and on the worker that runs the last pending update.
-    mxrtKVStoreFree(h_);
+    // Freeing waits for the store's pending operations, and engine threads
+    // may need the GIL to finish them (a Python updater; the deleter of an
+    // array imported from NumPy dropped there): let them have it, or a
+    // worker that frees its store with pushes in flight hangs. The
+    // updater's release takes the GIL itself (releasePythonUpdater).
+    if (PyGILState_Check()) {
+      nb::gil_scoped_release release;
+      mxrtKVStoreFree(h_);
+    } else {
+      mxrtKVStoreFree(h_);
+    }
   }
   KVStore(const KVStore &) = delete;
   KVStore &operator=(const KVStore &) = delete;

@@ -12,6 +12,7 @@ import sys
 import textwrap
 import time
 
+import numpy as np
 import pytest
 
 import mxc as mx
@@ -96,6 +97,103 @@ def test_dist_sync_equals_single_process_sum(tmp_path):
     rc, out, _ = launch(tmp_path, SYNC_JOB, workers=3, servers=2,
                         env={"MXC_KVSTORE_BIGARRAY_BOUND": "1000"})
     expect_ok(rc, out, 3)
+
+
+# Module.fit with dist_sync: worker r trains on part r of a synthetic set;
+# the servers run SGD with momentum on the summed gradients.
+FIT_COMMON = """
+    import numpy as np
+    import mxc as mx
+
+    N, B, W = 192, 16, 2  # examples, batch per worker, workers
+
+    def dataset():
+        rng = np.random.RandomState(0)
+        x = rng.normal(size=(N, 8)).astype(np.float32)
+        y = (x[:, :3].sum(axis=1) > 0).astype(np.float32) + (x[:, 3] > 1)
+        return x, y
+
+    def net():
+        x = mx.sym.FullyConnected(mx.sym.Variable('data'), num_hidden=16, name='fc1')
+        x = mx.sym.Activation(x, act_type='relu')
+        x = mx.sym.FullyConnected(x, num_hidden=3, name='fc2')
+        return mx.sym.SoftmaxOutput(x, name='softmax')
+
+    def initial():
+        rng = np.random.RandomState(1)
+        shapes = {'fc1_weight': (16, 8), 'fc1_bias': (16,), 'fc2_weight': (3, 16),
+                  'fc2_bias': (3,)}
+        return {k: mx.nd.array(rng.uniform(-0.5, 0.5, s)) for k, s in shapes.items()}
+
+    def fit(x, y, batch, kvstore):
+        mod = mx.mod.Module(net(), context=mx.cpu())
+        it = mx.io.NDArrayIter(x, y, batch_size=batch, shuffle=False)
+        loss = mx.metric.CrossEntropy()
+        losses = []
+        mod.fit(it, eval_metric=loss, kvstore=kvstore, optimizer='sgd',
+                optimizer_params={'learning_rate': 0.5, 'momentum': 0.9, 'wd': 1e-3},
+                arg_params=initial(), num_epoch=2, progress_bar=False,
+                batch_end_callback=lambda p: losses.append(p.eval_metric.get()[1]))
+        return {k: v.asnumpy() for k, v in mod.get_params()[0].items()}, losses
+"""
+
+
+def test_module_fit_dist_sync_equals_single_process(tmp_path):
+    job = FIT_COMMON + """
+    kv = mx.kv.create('dist_sync')
+    assert kv.num_workers == W
+    x, y = dataset()
+    part = slice(kv.rank * N // W, (kv.rank + 1) * N // W)  # what num_parts/part_index read
+    params, losses = fit(x[part], y[part], B, kv)
+    np.savez('params-%d.npz' % kv.rank, losses=np.array(losses), **params)
+    print("OK %d" % kv.rank, flush=True)
+    """
+    rc, out, _ = launch(tmp_path, job, workers=2, servers=1)
+    expect_ok(rc, out, 2)
+    ns = {}
+    exec(textwrap.dedent(FIT_COMMON), ns)  # pylint: disable=exec-used
+    n, b, w = ns['N'], ns['B'], ns['W']
+    x, y = ns['dataset']()
+    # One process, batch W*B: global batch i is every worker's batch i.
+    order = np.concatenate([np.arange(r * n // w + i * b, r * n // w + (i + 1) * b)
+                            for i in range(n // w // b) for r in range(w)])
+    want, _ = ns['fit'](x[order], y[order], w * b, None)
+    got = [np.load(str(tmp_path / ("params-%d.npz" % r))) for r in range(w)]
+    for name, value in want.items():
+        assert np.array_equal(got[0][name], got[1][name]), name  # the same weights everywhere
+        np.testing.assert_allclose(got[0][name], value, rtol=1e-4, atol=1e-5, err_msg=name)
+    losses = got[0]['losses']
+    assert losses[-1] < losses[0], losses
+
+
+def test_freeing_a_store_with_operations_in_flight(tmp_path):
+    # Worker 1 frees its store while its push waits for computations on
+    # NumPy memory (zero-copy), which the engine threads release last and
+    # whose deleter needs the GIL: the free must not hold it while it waits.
+    job = """
+    import numpy as np
+    import mxc as mx
+
+    kv = mx.kv.create('dist_sync')
+    kv.init(5, mx.nd.zeros((400, 400)))
+    grads = []
+    for i in range(8):
+        x = mx.nd.from_numpy(np.full((400, 400), 1.0 / 400, np.float32))
+        grads.append(mx.nd.dot(x, x))
+        del x
+    kv.push(5, grads)
+    del grads
+    out = mx.nd.zeros((400, 400))
+    kv.pull(5, out=out)
+    if kv.rank == 0:
+        assert np.allclose(out.asnumpy(), 8 * 2 / 400.0), out.asnumpy()[0, :3]
+    print("OK %d" % kv.rank, flush=True)
+    del kv, out  # waits for the push and the pull
+    """
+    rc, out, seconds = launch(tmp_path, job, workers=2, servers=1,
+                              env={"MXC_KVSTORE_TIMEOUT": "10"}, timeout=60)
+    expect_ok(rc, out, 2)
+    assert seconds < 10, out
 
 
 def test_dist_async_converges(tmp_path):

@@ -201,6 +201,10 @@ def test_checkpoint_round_trip(tmp_path):
     for f in ("toy-symbol.json", "toy-0003.params", "toy-0003.states"):
         assert (tmp_path / f).exists()
     assert not [p for p in os.listdir(tmp_path) if p.startswith(".mxc-")]  # no temporaries
+    umask = os.umask(0o022)
+    os.umask(umask)
+    for f in ("toy-symbol.json", "toy-0003.params", "toy-0003.states"):  # not mkstemp's 0600
+        assert (tmp_path / f).stat().st_mode & 0o777 == 0o666 & ~umask, f
     loaded = mx.mod.Module.load(prefix, 3, load_optimizer_states=True)
     loaded.bind(data_shapes=[('data', (16, 8))], label_shapes=[('softmax_label', (16,))])
     loaded.init_optimizer(optimizer='sgd', optimizer_params={'momentum': 0.9})

@@ -14,8 +14,6 @@ their automatically named arguments (``compose_fc1_weight``), as the MXNet
 overview documents (spec/mxnet-python-overview.txt); MXNet 1.9.1 only
 renames the head node.
 """
-import os
-import tempfile
 from numbers import Number
 
 import numpy as _np
@@ -478,16 +476,7 @@ def _write_text(fname, text):
     """Writes a file atomically (temporary file, then rename); s3:// and
     hdfs:// through mxc._fs."""
     def write_local(path):
-        directory = os.path.dirname(os.path.abspath(path))
-        fd, tmp = tempfile.mkstemp(prefix=".mxc-", dir=directory)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(text)
-            os.replace(tmp, path)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+        _fs.write_atomic(path, text.encode("utf-8"))
     if _fs.is_remote(fname):
         _fs.write_file(fname, write_local)
         return
