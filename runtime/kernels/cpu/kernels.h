@@ -170,6 +170,15 @@ DotDims fcDims(const TBlob &data, const TBlob &weight, const TBlob *bias, bool f
 void fullyConnected(const TBlob &data, const TBlob &weight, const TBlob *bias, bool flatten,
                     const TBlob &out);
 
+/// _linalg_gemm (C given): alpha op(A) op(B) + beta C, and _linalg_gemm2
+/// (C null): alpha op(A) op(B), over matrices whose rows run along `axis`
+/// and columns along the last axis, batched over the other axes (float32
+/// and float64).
+void linalgGemm(const TBlob &A, const TBlob &B, const TBlob *C, bool transA, bool transB,
+                double alpha, double beta, int64_t axis, const TBlob &out);
+/// khatri_rao: column-wise Kronecker product of (r_i, c) matrices, (prod r_i, c).
+void khatriRao(std::span<const TBlob> in, const TBlob &out);
+
 // ---- random.cc ------------------------------------------------------------------
 
 /// Philox blocks an output of n elements of dtype consumes.
@@ -216,6 +225,9 @@ enum class L2Mode : uint8_t { Instance, Channel, Spatial };
 /// (spatial); norm (nullable) receives the divisors.
 void l2Normalization(const TBlob &data, L2Mode mode, double eps, const TBlob &out,
                      const TBlob *norm);
+/// softmax_cross_entropy: out (1,) = sum over rows of data (N, K) of
+/// -log(max(softmax(row)[label], 1e-8)), as MXNet.
+void softmaxCrossEntropy(const TBlob &data, const TBlob &label, const TBlob &out);
 enum class SoftmaxKind : uint8_t { Plain, Log, Min };
 /// softmax/log_softmax/softmin of data / temperature along axis; out may
 /// have another float dtype. length (nullable): valid entries per line,
