@@ -90,6 +90,11 @@ void splitAt(const TBlob &in, int64_t axis, std::span<const int64_t> starts,
 /// array_split, else indices).
 std::vector<int64_t> splitV2Starts(const TShape &data, int64_t axis, int64_t sections,
                                    std::span<const int64_t> indices);
+/// Crop: the spatial window of out's size at offset (y, x), or centred.
+void crop(const TBlob &data, std::span<const int64_t> offset, bool center, const TBlob &out);
+/// UpSampling 'nearest': each (N, C_i, h, w) input repeated to out's
+/// spatial size, concatenated on the channels (or summed, `sum`).
+void upsampleNearest(std::span<const TBlob> in, bool sum, const TBlob &out);
 enum class PadMode : uint8_t { Constant, Edge, Reflect };
 /// Pad: width holds (before, after) per axis.
 void pad(const TBlob &in, PadMode mode, std::span<const int64_t> width, double value,
@@ -225,6 +230,11 @@ enum class L2Mode : uint8_t { Instance, Channel, Spatial };
 /// (spatial); norm (nullable) receives the divisors.
 void l2Normalization(const TBlob &data, L2Mode mode, double eps, const TBlob &out,
                      const TBlob *norm);
+/// LRN across channels: out = x * (knorm + alpha / nsize * window sum of
+/// x^2)^-beta over the nsize (odd) channels centred on each; norm
+/// (nullable) receives the base of the power.
+void lrn(const TBlob &data, int64_t nsize, double alpha, double beta, double knorm,
+         const TBlob &out, const TBlob *norm);
 /// softmax_cross_entropy: out (1,) = sum over rows of data (N, K) of
 /// -log(max(softmax(row)[label], 1e-8)), as MXNet.
 void softmaxCrossEntropy(const TBlob &data, const TBlob &label, const TBlob &out);
