@@ -194,6 +194,9 @@ void randomFill(RandomKind kind, PhiloxState st, double a, double b, const TBlob
 /// Dropout in training: mask = bernoulli(1 - p) / (1 - p) over mask's shape
 /// (data's, or 1 along the `axes` of variational dropout), out = data * mask.
 void dropout(PhiloxState st, double p, const TBlob &data, const TBlob &out, const TBlob &mask);
+/// _random_exponential: rate lam, by inverse transform of the uniform
+/// draws (the blocks of a uniform fill of out).
+void randomExponential(PhiloxState st, double lam, const TBlob &out);
 /// Philox blocks _shuffle consumes for data.
 uint64_t shuffleBlocks(const TBlob &data);
 /// _shuffle: out = data with its rows (first axis) in a random order; out
