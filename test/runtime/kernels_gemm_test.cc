@@ -1,5 +1,6 @@
-// kernels_gemm_test.cc - gemm, dot, batch_dot and FullyConnected against a
-// naive triple loop in double precision, on odd sizes and every transpose.
+// kernels_gemm_test.cc - gemm, dot, batch_dot, FullyConnected, _linalg_gemm(2)
+// and khatri_rao against a naive triple loop in double precision, on odd
+// sizes and every transpose, and numbers printed by MXNet 1.9.1.
 #include "kernels/cpu/cpu_util.h"
 #include "kernels/cpu/kernels.h"
 #include "kernels_testing.h"
@@ -160,6 +161,55 @@ TEST(KernelsGemm, MultithreadedEqualsSingleThreaded) {
     }
     expectClose(m, s.values(), 1e-6, "threads");
   }
+}
+
+TEST(KernelsGemm, LinalgGemmAndKhatriRaoMatchMXNet) {
+  // Numbers from MXNet 1.9.1: linalg.gemm(A, B, C, alpha=2, beta=0.5) with
+  // A = arange(12) (2, 3, 2), B = arange(12) * 0.5 (2, 2, 3), C = ones.
+  HostArray A = arange(TShape{2, 3, 2}), B = arange(TShape{2, 2, 3}),
+            C(TShape{2, 3, 3}, DType::Float32), out(TShape{2, 3, 3}, DType::Float32);
+  for (int64_t i = 0; i < 12; ++i)
+    B.set(i, 0.5 * double(i));
+  for (int64_t i = 0; i < C.numel(); ++i)
+    C.set(i, 1);
+  kc::linalgGemm(A, B, &C.blob(), false, false, 2, 0.5, -2, out);
+  expectClose(out,
+              {3.5, 4.5, 5.5, 9.5, 14.5, 19.5, 15.5, 24.5, 33.5, 99.5, 112.5, 125.5, 129.5, 146.5,
+               163.5, 159.5, 180.5, 201.5},
+              0, "gemm");
+  // gemm2 with the rows on axis 0: linalg.gemm2(A2, B2, axis=0, transpose_b=True).
+  HostArray A2 = arange(TShape{3, 2, 2}), B2 = arange(TShape{3, 2, 2}),
+            o2(TShape{3, 2, 3}, DType::Float32);
+  for (int64_t i = 0; i < 12; ++i)
+    B2.set(i, double(i + 1));
+  kc::linalgGemm(A2, B2, nullptr, false, true, 1, 0, 0, o2);
+  expectClose(o2, {2, 6, 10, 18, 38, 58, 14, 50, 86, 46, 98, 150, 26, 94, 162, 74, 158, 242}, 0,
+              "gemm2 axis 0");
+  // 2-D, transposed, float64, against the reference.
+  std::mt19937 rng(24);
+  HostArray a = randomArray(TShape{5, 4}, DType::Float64, rng),
+            b = randomArray(TShape{6, 5}, DType::Float64, rng), o(TShape{4, 6}, DType::Float64);
+  kc::linalgGemm(a, b, nullptr, true, true, -1.5, 0, -2, o);
+  std::vector<double> want = matmulRef(a.values(), b.values(), true, true, 4, 6, 5);
+  for (double &w : want)
+    w *= -1.5;
+  expectClose(o, want, "gemm2 2-D");
+  HostArray ai = arange(TShape{2, 2}, DType::Int32), oi(TShape{2, 2}, DType::Int32);
+  EXPECT_THROW(kc::linalgGemm(ai, ai, nullptr, false, false, 1, 0, -2, oi), Error);
+
+  // khatri_rao([[1, -1], [2, -3]], [[1, 4], [2, 5], [3, 6]]), MXNet's example.
+  HostArray ka(TShape{2, 2}, DType::Float32), kb(TShape{3, 2}, DType::Float32),
+      ko(TShape{6, 2}, DType::Float32);
+  const double av[] = {1, -1, 2, -3}, bv[] = {1, 4, 2, 5, 3, 6};
+  for (int i = 0; i < 4; ++i)
+    ka.set(i, av[i]);
+  for (int i = 0; i < 6; ++i)
+    kb.set(i, bv[i]);
+  const TBlob kin[] = {ka, kb};
+  kc::khatriRao(kin, ko);
+  expectClose(ko, {1, -4, 2, -5, 3, -6, 2, -12, 4, -15, 6, -18}, 0, "khatri_rao");
+  const TBlob bad[] = {ka, arange(TShape{3, 3})};
+  EXPECT_THROW(kc::khatriRao(bad, ko), Error);
 }
 
 } // namespace

@@ -1,5 +1,6 @@
 // kernels_layout_test.cc - transpose, slice, flip, tile, repeat, concat,
-// stack, split/_split_v2 and pad against index-by-index references.
+// stack, split/_split_v2, pad, Crop and nearest UpSampling against
+// index-by-index references and numbers printed by MXNet 1.9.1.
 #include "kernels/cpu/cpu_util.h"
 #include "kernels/cpu/kernels.h"
 #include "kernels_testing.h"
@@ -313,6 +314,35 @@ TEST(KernelsLayout, SplitV2AtIndicesAndSections) {
   EXPECT_EQ(p2.values(), (std::vector<double>{in.get(2), in.get(5)}));
   const TBlob two[] = {p0, p1};
   EXPECT_THROW(kc::splitAt(in, 1, std::vector<int64_t>{2, 1}, two), Error);
+}
+
+TEST(KernelsLayout, CropAndNearestUpSamplingMatchMXNet) {
+  HostArray d(TShape{2, 1, 4, 5}, DType::Float32), c(TShape{2, 1, 2, 3}, DType::Float32),
+      cc(TShape{2, 1, 2, 2}, DType::Float32);
+  for (int64_t i = 0; i < d.numel(); ++i)
+    d.set(i, double(i));
+  kc::crop(d, std::vector<int64_t>{1, 2}, false, c);
+  expectClose(c, {7, 8, 9, 12, 13, 14, 27, 28, 29, 32, 33, 34}, "crop at offset");
+  kc::crop(d, std::vector<int64_t>{0, 0}, true, cc);
+  expectClose(cc, {6, 7, 11, 12, 26, 27, 31, 32}, "centre crop");
+  EXPECT_THROW(kc::crop(d, std::vector<int64_t>{3, 0}, false, c), Error);
+
+  HostArray a(TShape{1, 1, 2, 2}, DType::Float32), b(TShape{1, 1, 4, 4}, DType::Float32),
+      up(TShape{1, 1, 4, 4}, DType::Float32), cat(TShape{1, 2, 4, 4}, DType::Float32);
+  for (int64_t i = 0; i < 4; ++i)
+    a.set(i, double(i));
+  for (int64_t i = 0; i < 16; ++i)
+    b.set(i, 10.0 * double(i));
+  const TBlob one[] = {a}, two[] = {a, b};
+  kc::upsampleNearest(one, false, up);
+  expectClose(up, {0, 0, 1, 1, 0, 0, 1, 1, 2, 2, 3, 3, 2, 2, 3, 3}, "nearest x2");
+  kc::upsampleNearest(two, false, cat);
+  expectClose(cat, {0, 0,  1,  1,  0,  0,  1,  1,  2,  2,  3,   3,   2,   2,   3,   3,
+                    0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120, 130, 140, 150},
+              "concat");
+  kc::upsampleNearest(two, true, up);
+  expectClose(up, {0, 10, 21, 31, 40, 50, 61, 71, 82, 92, 103, 113, 122, 132, 143, 153}, "sum");
+  EXPECT_THROW(kc::upsampleNearest(two, false, up), Error);
 }
 
 } // namespace

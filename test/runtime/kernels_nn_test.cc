@@ -1,7 +1,7 @@
 // kernels_nn_test.cc - Convolution, Pooling and its gradient, BatchNorm,
-// LayerNorm, GroupNorm/InstanceNorm, L2Normalization, softmax family and
-// LeakyReLU against naive double-precision references and numbers printed
-// by MXNet 1.9.1.
+// LayerNorm, GroupNorm/InstanceNorm, L2Normalization, LRN, softmax family,
+// softmax_cross_entropy and LeakyReLU against naive double-precision
+// references and numbers printed by MXNet 1.9.1.
 #include "kernels/cpu/cpu_util.h"
 #include "kernels/cpu/kernels.h"
 #include "kernels_testing.h"
@@ -441,6 +441,48 @@ TEST(KernelsNN, GroupInstanceAndL2NormalizationMatchMXNet) {
                   0.5309065,  0.57575756, 0.62180507, 0.53732723, 0.57616109, 0.61588788},
               1e-6, "L2Normalization spatial");
   EXPECT_THROW(kc::groupNorm(d, g, b, 3, 1e-5, false, o, nullptr, nullptr), Error);
+}
+
+TEST(KernelsNN, SoftmaxCrossEntropyMatchesMXNet) {
+  HostArray d(TShape{3, 2}, DType::Float32), l(TShape{3}, DType::Float32),
+      o(TShape{1}, DType::Float32);
+  const double dv[] = {0, 0, 1, 2, 0, 100}, lv[] = {1, 0, 0};
+  for (int i = 0; i < 6; ++i)
+    d.set(i, dv[i]);
+  for (int i = 0; i < 3; ++i)
+    l.set(i, lv[i]);
+  kc::softmaxCrossEntropy(d, l, o);
+  // log 2 + 1.3133 + -log(1e-8): MXNet clips the probability at 1e-8.
+  expectClose(o, {20.42708969116211}, 1e-6, "softmax_cross_entropy");
+  HostArray d2(TShape{2, 3}, DType::Float64), l2(TShape{2}, DType::Int32),
+      o2(TShape{1}, DType::Float64);
+  const double d2v[] = {1, 2, 3, 4, -1, 0.5};
+  for (int i = 0; i < 6; ++i)
+    d2.set(i, d2v[i]);
+  l2.set(0, 2);
+  l2.set(1, 1);
+  kc::softmaxCrossEntropy(d2, l2, o2);
+  expectClose(o2, {5.443875789642334}, 1e-6, "float64");
+  l2.set(1, 3);
+  EXPECT_THROW(kc::softmaxCrossEntropy(d2, l2, o2), Error);
+}
+
+TEST(KernelsNN, LrnMatchesMXNet) {
+  // data = (arange(20).reshape(2, 5, 2, 1) - 7) * 0.5, nsize=3, alpha=0.1,
+  // beta=0.75, knorm=2: numbers from MXNet 1.9.1.
+  HostArray x(TShape{2, 5, 2, 1}, DType::Float32), y(TShape{2, 5, 2, 1}, DType::Float32),
+      n(TShape{2, 5, 2, 1}, DType::Float32);
+  for (int64_t i = 0; i < x.numel(); ++i)
+    x.set(i, (double(i) - 7) * 0.5);
+  kc::lrn(x, 3, 0.1, 0.75, 2, y, &n.blob());
+  expectClose(y, {-1.7012053,  -1.5398202,  -1.1896633, -1.016125,  -0.80533701,
+                  -0.55995858, -0.28747538, 0,          0.29545709, 0.58727777,
+                  0.80754042,  1.0265468,   1.1896633,  1.327149,   1.4322083,
+                  1.5095811,   1.5641823,   1.6005547,  2.0686257,  2.1081581},
+              1e-6, "LRN");
+  // Channel 0 of position 0 sums channels 0 and 1: 2 + 0.1 / 3 * (3.5^2 + 2.5^2).
+  EXPECT_NEAR(n.get(0), 2 + 0.1 / 3 * (12.25 + 6.25), 1e-6);
+  EXPECT_THROW(kc::lrn(x, 2, 0.1, 0.75, 2, y, nullptr), Error);
 }
 
 // ---- LeakyReLU --------------------------------------------------------------------------

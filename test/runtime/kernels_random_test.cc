@@ -1,6 +1,6 @@
 // kernels_random_test.cc - Philox sampling: reproducible, thread-count
-// independent, with the right moments and ranges; Dropout's mask;
-// _shuffle's permutations.
+// independent, with the right moments and ranges (exponential too);
+// Dropout's mask; _shuffle's permutations.
 #include "kernels/cpu/cpu_util.h"
 #include "kernels/cpu/kernels.h"
 #include "kernels_testing.h"
@@ -147,6 +147,23 @@ TEST(KernelsRandom, ShuffleIsARowPermutation) {
   }
   for (int f : first)
     EXPECT_NEAR(f, 1000, 120);
+}
+
+TEST(KernelsRandom, ExponentialHasTheRightMoments) {
+  for (DType t : {DType::Float32, DType::Float64}) {
+    HostArray a(TShape{200000}, t), u(TShape{200000}, t);
+    kc::randomExponential({5, 0}, 2.5, a);
+    Moments m = moments(a);
+    EXPECT_NEAR(m.mean, 1 / 2.5, 0.005) << dtypeName(t);
+    EXPECT_NEAR(m.var, 1 / 6.25, 0.005) << dtypeName(t);
+    EXPECT_GE(m.lo, 0);
+    // The inverse transform of the same stream's uniforms.
+    kc::randomFill(RandomKind::Uniform, {5, 0}, 0, 1, u);
+    for (int64_t i = 0; i < 100; ++i)
+      ASSERT_NEAR(a.get(i), -std::log1p(-u.get(i)) / 2.5, 1e-6);
+  }
+  HostArray a(TShape{4}, DType::Float32);
+  EXPECT_THROW(kc::randomExponential({5, 0}, 0, a), Error);
 }
 
 } // namespace

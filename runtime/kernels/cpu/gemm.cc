@@ -1,4 +1,5 @@
-// gemm.cc - matrix products: gemm, dot, batch_dot, FullyConnected.
+// gemm.cc - matrix products: gemm, dot, batch_dot, FullyConnected,
+// _linalg_gemm/_linalg_gemm2 and khatri_rao.
 //
 // float32/float64 go to the BLAS chosen in cmake/MxcBlas.cmake (OpenBLAS,
 // see bench/gemm.cc for the measurement). OpenBLAS runs single-threaded per
@@ -269,6 +270,106 @@ void fullyConnected(const TBlob &data, const TBlob &weight, const TBlob *bias, b
   }
 }
 
+void linalgGemm(const TBlob &A, const TBlob &B, const TBlob *C, bool ta, bool tb, double alpha,
+                double beta, int64_t axis, const TBlob &out) {
+  const char *op = C ? "_linalg_gemm" : "_linalg_gemm2";
+  const int n = A.shape.ndim();
+  MXRT_CHECK(n >= 2 && B.shape.ndim() == n && out.shape.ndim() == n, "operator ", op, ": A ",
+             A.shape.str(), ", B ", B.shape.str(), " and output ", out.shape.str(),
+             " must have one rank >= 2");
+  if (C) {
+    checkDType(*C, A.dtype, op, "C");
+    checkShape(*C, out.shape, op, "C");
+  }
+  const int ax = normalizeAxis(axis, n, op);
+  MXRT_CHECK(ax != n - 1, "operator ", op, ": axis ", axis, " is the column axis");
+  if (ax != n - 2) { // rows on another axis: move them next to the columns and back
+    std::vector<int64_t> perm, inv(static_cast<size_t>(n));
+    for (int d = 0; d < n - 1; ++d)
+      if (d != ax)
+        perm.push_back(d);
+    perm.push_back(ax);
+    perm.push_back(n - 1);
+    for (int d = 0; d < n; ++d)
+      inv[size_t(perm[size_t(d)])] = d;
+    auto moved = [&](const TBlob &b, std::vector<std::byte> &buf) {
+      std::vector<int64_t> d;
+      for (int64_t p : perm)
+        d.push_back(b.shape[int(p)]);
+      buf.resize(b.nbytes());
+      TBlob t{buf.data(), TShape(std::span<const int64_t>(d)), b.dtype, b.ctx};
+      transpose(b, perm, t);
+      return t;
+    };
+    std::vector<std::byte> ba, bb, bc, bo;
+    const TBlob a2 = moved(A, ba), b2 = moved(B, bb), o2 = moved(out, bo);
+    TBlob c2;
+    if (C)
+      c2 = moved(*C, bc);
+    linalgGemm(a2, b2, C ? &c2 : nullptr, ta, tb, alpha, beta, -2, o2);
+    transpose(o2, inv, out);
+    return;
+  }
+  MXRT_CHECK(A.dtype == DType::Float32 || A.dtype == DType::Float64, "operator ", op,
+             " supports float32 and float64, got ", dtypeName(A.dtype));
+  // out = alpha op(A) op(B) (+ beta C): batch_dot's products, then one pass.
+  if (n == 2) {
+    dot(A, B, ta, tb, out);
+  } else {
+    batchDot(A, B, ta, tb, out);
+  }
+  if (alpha == 1 && !C)
+    return;
+  MXRT_FLOAT_SWITCH(A.dtype, T, op, {
+    T *y = out.ptr<T>();
+    const T *c = C ? C->ptr<T>() : nullptr;
+    const T al = T(alpha), be = T(beta);
+    parallel(out.numel(), kGrain, [&](int64_t lo, int64_t hi) {
+      for (int64_t i = lo; i < hi; ++i)
+        y[i] = c ? al * y[i] + be * c[i] : al * y[i];
+    });
+  });
+}
+
+void khatriRao(std::span<const TBlob> in, const TBlob &out) {
+  const char *op = "khatri_rao";
+  MXRT_CHECK(!in.empty(), "operator khatri_rao: needs at least one matrix");
+  const int64_t cols = in[0].shape.ndim() == 2 ? in[0].shape[1] : -1;
+  int64_t rows = 1;
+  for (const TBlob &b : in) {
+    MXRT_CHECK(b.shape.ndim() == 2 && b.shape[1] == cols, "operator khatri_rao: inputs must be ",
+               "matrices with one column count, got ", b.shape.str(), " beside ",
+               in[0].shape.str());
+    checkDType(b, in[0].dtype, op, "input");
+    rows *= b.shape[0];
+  }
+  checkDType(out, in[0].dtype, op, "out");
+  checkShape(out, TShape{rows, cols}, op, "out");
+  // Output row r is the mixed-radix tuple (i_1, ..., i_k) of r, i_1 most
+  // significant: the product of row i_j of each input, column by column.
+  MXRT_FLOAT_SWITCH(out.dtype, T, op, {
+    using A = std::conditional_t<std::is_same_v<T, double>, double, float>;
+    T *y = out.ptr<T>();
+    parallel(rows, std::max<int64_t>(1, kGrain / std::max<int64_t>(1, cols)),
+             [&](int64_t lo, int64_t hi) {
+               std::vector<A> acc(static_cast<size_t>(cols));
+               for (int64_t r = lo; r < hi; ++r) {
+                 std::fill(acc.begin(), acc.end(), A(1));
+                 int64_t rest = r;
+                 for (size_t k = in.size(); k-- > 0;) {
+                   const int64_t i = rest % in[k].shape[0];
+                   rest /= in[k].shape[0];
+                   const T *row = in[k].ptr<T>() + i * cols;
+                   for (int64_t j = 0; j < cols; ++j)
+                     acc[size_t(j)] *= load<A>(row[j]);
+                 }
+                 for (int64_t j = 0; j < cols; ++j)
+                   y[r * cols + j] = store<T>(acc[size_t(j)]);
+               }
+             });
+  });
+}
+
 // ---- op registration -----------------------------------------------------------
 
 namespace {
@@ -283,6 +384,21 @@ const KernelRegistrar registrations([] {
       [](const OpContext &, const Attrs &a, std::span<const TBlob> in, std::span<const TBlob> out) {
         batchDot(in[0], in[1], a.getBool("transpose_a"), a.getBool("transpose_b"), out[0]);
       });
+  registerKernel(
+      "_linalg_gemm", DeviceType::CPU,
+      [](const OpContext &, const Attrs &a, std::span<const TBlob> in, std::span<const TBlob> out) {
+        linalgGemm(in[0], in[1], &in[2], a.getBool("transpose_a"), a.getBool("transpose_b"),
+                   a.getFloat("alpha"), a.getFloat("beta"), a.getInt("axis"), out[0]);
+      });
+  registerKernel(
+      "_linalg_gemm2", DeviceType::CPU,
+      [](const OpContext &, const Attrs &a, std::span<const TBlob> in, std::span<const TBlob> out) {
+        linalgGemm(in[0], in[1], nullptr, a.getBool("transpose_a"), a.getBool("transpose_b"),
+                   a.getFloat("alpha"), 0, a.getInt("axis"), out[0]);
+      });
+  registerKernel("khatri_rao", DeviceType::CPU,
+                 [](const OpContext &, const Attrs &, std::span<const TBlob> in,
+                    std::span<const TBlob> out) { khatriRao(in, out[0]); });
   registerKernel(
       "FullyConnected", DeviceType::CPU,
       [](const OpContext &, const Attrs &a, std::span<const TBlob> in, std::span<const TBlob> out) {

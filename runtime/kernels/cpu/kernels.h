@@ -90,6 +90,11 @@ void splitAt(const TBlob &in, int64_t axis, std::span<const int64_t> starts,
 /// array_split, else indices).
 std::vector<int64_t> splitV2Starts(const TShape &data, int64_t axis, int64_t sections,
                                    std::span<const int64_t> indices);
+/// Crop: the spatial window of out's size at offset (y, x), or centred.
+void crop(const TBlob &data, std::span<const int64_t> offset, bool center, const TBlob &out);
+/// UpSampling 'nearest': each (N, C_i, h, w) input repeated to out's
+/// spatial size, concatenated on the channels (or summed, `sum`).
+void upsampleNearest(std::span<const TBlob> in, bool sum, const TBlob &out);
 enum class PadMode : uint8_t { Constant, Edge, Reflect };
 /// Pad: width holds (before, after) per axis.
 void pad(const TBlob &in, PadMode mode, std::span<const int64_t> width, double value,
@@ -170,6 +175,15 @@ DotDims fcDims(const TBlob &data, const TBlob &weight, const TBlob *bias, bool f
 void fullyConnected(const TBlob &data, const TBlob &weight, const TBlob *bias, bool flatten,
                     const TBlob &out);
 
+/// _linalg_gemm (C given): alpha op(A) op(B) + beta C, and _linalg_gemm2
+/// (C null): alpha op(A) op(B), over matrices whose rows run along `axis`
+/// and columns along the last axis, batched over the other axes (float32
+/// and float64).
+void linalgGemm(const TBlob &A, const TBlob &B, const TBlob *C, bool transA, bool transB,
+                double alpha, double beta, int64_t axis, const TBlob &out);
+/// khatri_rao: column-wise Kronecker product of (r_i, c) matrices, (prod r_i, c).
+void khatriRao(std::span<const TBlob> in, const TBlob &out);
+
 // ---- random.cc ------------------------------------------------------------------
 
 /// Philox blocks an output of n elements of dtype consumes.
@@ -180,6 +194,9 @@ void randomFill(RandomKind kind, PhiloxState st, double a, double b, const TBlob
 /// Dropout in training: mask = bernoulli(1 - p) / (1 - p) over mask's shape
 /// (data's, or 1 along the `axes` of variational dropout), out = data * mask.
 void dropout(PhiloxState st, double p, const TBlob &data, const TBlob &out, const TBlob &mask);
+/// _random_exponential: rate lam, by inverse transform of the uniform
+/// draws (the blocks of a uniform fill of out).
+void randomExponential(PhiloxState st, double lam, const TBlob &out);
 /// Philox blocks _shuffle consumes for data.
 uint64_t shuffleBlocks(const TBlob &data);
 /// _shuffle: out = data with its rows (first axis) in a random order; out
@@ -216,6 +233,14 @@ enum class L2Mode : uint8_t { Instance, Channel, Spatial };
 /// (spatial); norm (nullable) receives the divisors.
 void l2Normalization(const TBlob &data, L2Mode mode, double eps, const TBlob &out,
                      const TBlob *norm);
+/// LRN across channels: out = x * (knorm + alpha / nsize * window sum of
+/// x^2)^-beta over the nsize (odd) channels centred on each; norm
+/// (nullable) receives the base of the power.
+void lrn(const TBlob &data, int64_t nsize, double alpha, double beta, double knorm,
+         const TBlob &out, const TBlob *norm);
+/// softmax_cross_entropy: out (1,) = sum over rows of data (N, K) of
+/// -log(max(softmax(row)[label], 1e-8)), as MXNet.
+void softmaxCrossEntropy(const TBlob &data, const TBlob &label, const TBlob &out);
 enum class SoftmaxKind : uint8_t { Plain, Log, Min };
 /// softmax/log_softmax/softmin of data / temperature along axis; out may
 /// have another float dtype. length (nullable): valid entries per line,

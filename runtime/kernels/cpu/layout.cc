@@ -1,6 +1,7 @@
-// layout.cc - ops that move data without arithmetic: transpose/swapaxes,
-// slice/slice_axis, flip, tile, repeat, concat, stack, split, pad, and the
-// copies behind Reshape/Flatten/expand_dims/squeeze.
+// layout.cc - ops that move data (and little else): transpose/swapaxes,
+// slice/slice_axis, Crop, flip, tile, repeat, concat, stack, split, pad,
+// nearest UpSampling (whose sum mode adds), and the copies behind
+// Reshape/Flatten/expand_dims/squeeze.
 //
 // Most are a strided view of the input copied densely (copyStrided); only
 // the 2-D-like transposes get cache tiles, and concat/split/pad move rows.
@@ -221,6 +222,70 @@ std::vector<int64_t> splitV2Starts(const TShape &data, int64_t axis, int64_t sec
   return starts;
 }
 
+void crop(const TBlob &data, std::span<const int64_t> offset, bool center, const TBlob &out) {
+  const TShape &s = data.shape, &o = out.shape;
+  MXRT_CHECK(s.ndim() == 4 && o.ndim() == 4 && o[0] == s[0] && o[1] == s[1] && o[2] <= s[2] &&
+                 o[3] <= s[3],
+             "operator Crop: output ", o.str(), " is not a spatial crop of data ", s.str());
+  int64_t y = 0, x = 0;
+  if (center) { // MXNet: the centre, rounded down
+    y = (s[2] - o[2]) / 2;
+    x = (s[3] - o[3]) / 2;
+  } else if (offset.size() == 2) {
+    y = offset[0];
+    x = offset[1];
+  }
+  MXRT_CHECK(y >= 0 && x >= 0 && y + o[2] <= s[2] && x + o[3] <= s[3], "operator Crop: offset (", y,
+             ", ", x, ") and size (", o[2], ", ", o[3], ") exceed data ", s.str());
+  const SliceRange r[] = {{0, 1, s[0]}, {0, 1, s[1]}, {y, 1, o[2]}, {x, 1, o[3]}};
+  slice(data, r, out);
+}
+
+void upsampleNearest(std::span<const TBlob> in, bool sum, const TBlob &out) {
+  const char *op = "UpSampling";
+  MXRT_CHECK(!in.empty() && out.shape.ndim() == 4,
+             "operator UpSampling: needs inputs and a 4-D "
+             "output, got ",
+             out.shape.str());
+  const int64_t N = out.shape[0], C = out.shape[1], H = out.shape[2], W = out.shape[3];
+  int64_t channels = 0;
+  for (const TBlob &b : in) {
+    checkDType(b, out.dtype, op, "input");
+    MXRT_CHECK(b.shape.ndim() == 4 && b.shape[0] == N && b.shape[2] > 0 && b.shape[3] > 0 &&
+                   H % b.shape[2] == 0 && W % b.shape[3] == 0 && (!sum || b.shape[1] == C),
+               "operator UpSampling: input ", b.shape.str(), " does not scale to output ",
+               out.shape.str());
+    channels += b.shape[1];
+  }
+  MXRT_CHECK(sum || channels == C, "operator UpSampling: inputs have ", channels,
+             " channels in all, output ", out.shape.str());
+  if (sum)
+    fill(out, 0);
+  MXRT_DTYPE_SWITCH(out.dtype, T, {
+    using A = compute_t<T>;
+    T *y = out.ptr<T>();
+    int64_t c0 = 0; // concat: the input's first output channel
+    for (const TBlob &b : in) {
+      const int64_t Ci = b.shape[1], h = b.shape[2], w = b.shape[3], sy = H / h, sx = W / w;
+      const T *x = b.ptr<T>();
+      parallel(N * Ci, std::max<int64_t>(1, kGrain / std::max<int64_t>(1, H * W)),
+               [&](int64_t lo, int64_t hi) {
+                 for (int64_t p = lo; p < hi; ++p) {
+                   const int64_t n = p / Ci, c = p % Ci;
+                   const T *xp = x + p * h * w;
+                   T *yp = y + (n * C + (sum ? c : c0 + c)) * H * W;
+                   for (int64_t i = 0; i < H; ++i)
+                     for (int64_t j = 0; j < W; ++j) {
+                       const T v = xp[(i / sy) * w + j / sx];
+                       yp[i * W + j] = sum ? store<T>(load<A>(yp[i * W + j]) + load<A>(v)) : v;
+                     }
+                 }
+               });
+      c0 += Ci;
+    }
+  });
+}
+
 namespace {
 
 /// Source index of output index i along an axis padded by `before`, or -1
@@ -376,6 +441,16 @@ const KernelRegistrar registrations([] {
                                          a.getShape("indices")),
                            out, "_split_v2");
                  });
+  registerKernel("Crop", DeviceType::CPU, [](const OpContext &, const Attrs &a, In in, In out) {
+    crop(in[0], a.getShape("offset"), a.getBool("center_crop"), out[0]);
+  });
+  registerKernel(
+      "UpSampling", DeviceType::CPU, [](const OpContext &, const Attrs &a, In in, In out) {
+        MXRT_CHECK(
+            a.getStr("sample_type") == "nearest",
+            "operator UpSampling: sample_type='bilinear' (a Deconvolution) has no CPU kernel yet");
+        upsampleNearest(in, a.getStr("multi_input_mode") == "sum", out[0]);
+      });
   registerKernel("Pad", DeviceType::CPU, [](const OpContext &, const Attrs &a, In in, In out) {
     pad(in[0], padMode(a.getStr("mode")), a.getShape("pad_width"), a.getFloat("constant_value"),
         out[0]);

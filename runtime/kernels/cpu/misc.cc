@@ -393,7 +393,7 @@ const KernelRegistrar registrations([] {
                    sequenceReverse(in[0], seqLengthInput(a, in), a.getInt("axis"), out[0]);
                  });
   // Loss layers' forward: the prediction itself (the label only shapes the gradient).
-  for (const char *n : {"LinearRegressionOutput", "MAERegressionOutput"})
+  for (const char *n : {"LinearRegressionOutput", "MAERegressionOutput", "SVMOutput"})
     registerKernel(n, DeviceType::CPU,
                    [](const OpContext &, const Attrs &, In in, In out) { cast(in[0], out[0]); });
   registerKernel("LogisticRegressionOutput", DeviceType::CPU,

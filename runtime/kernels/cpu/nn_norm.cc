@@ -1,6 +1,6 @@
 // nn_norm.cc - normalization layers and softmax: BatchNorm, LayerNorm,
-// InstanceNorm, GroupNorm, L2Normalization, softmax/log_softmax/softmin,
-// SoftmaxOutput and SoftmaxActivation (forward).
+// InstanceNorm, GroupNorm, L2Normalization, LRN, softmax/log_softmax/softmin,
+// softmax_cross_entropy, SoftmaxOutput and SoftmaxActivation (forward).
 //
 // All of them reduce along one axis of an (outer, axis, inner) view and then
 // map every element; statistics accumulate in double for float64 and float
@@ -17,6 +17,7 @@
 #include "kernels/cpu/kernels.h"
 
 #include <cmath>
+#include <limits>
 
 namespace mxrt::kernels::cpu {
 namespace {
@@ -221,6 +222,80 @@ void l2Normalization(const TBlob &data, L2Mode mode, double eps, const TBlob &ou
   });
 }
 
+void lrn(const TBlob &data, int64_t nsize, double alpha, double beta, double knorm,
+         const TBlob &out, const TBlob *norm) {
+  const char *op = "LRN";
+  checkDType(out, data.dtype, op, "out");
+  checkShape(out, data.shape, op, "out");
+  const TShape &s = data.shape;
+  MXRT_CHECK(s.ndim() >= 2 && nsize > 0 && nsize % 2 == 1, "operator LRN: data ", s.str(),
+             " must be (N, C, ...) and nsize (", nsize, ") odd, as MXNet");
+  if (norm)
+    checkShape(*norm, s, op, "tmp_norm");
+  const int64_t C = s[1], inner = s.prod(2, s.ndim()), half = nsize / 2;
+  MXRT_FLOAT_SWITCH(data.dtype, T, op, {
+    using A = stat_t<T>;
+    const T *x = data.ptr<T>();
+    T *y = out.ptr<T>();
+    // One (sample, position) line across the channels per task; channel c
+    // sums the squares over [c - nsize/2, c + nsize/2] (clipped).
+    parallel(s[0] * inner, std::max<int64_t>(1, kGrain / std::max<int64_t>(1, C)),
+             [&](int64_t lo, int64_t hi) {
+               for (int64_t t = lo; t < hi; ++t) {
+                 const int64_t base = t / inner * C * inner + t % inner;
+                 auto sq = [&](int64_t c) {
+                   const A v = load<A>(x[base + c * inner]);
+                   return v * v;
+                 };
+                 for (int64_t c = 0; c < C; ++c) {
+                   A sum = 0;
+                   for (int64_t k = std::max<int64_t>(0, c - half);
+                        k <= std::min<int64_t>(C - 1, c + half); ++k)
+                     sum += sq(k);
+                   const A n = A(knorm) + A(alpha) / A(nsize) * sum;
+                   const int64_t i = base + c * inner;
+                   y[i] = store<T>(load<A>(x[i]) * std::pow(n, -A(beta)));
+                   if (norm)
+                     norm->ptr<T>()[i] = store<T>(n);
+                 }
+               }
+             });
+  });
+}
+
+void softmaxCrossEntropy(const TBlob &data, const TBlob &label, const TBlob &out) {
+  const char *op = "softmax_cross_entropy";
+  checkDType(out, data.dtype, op, "out");
+  MXRT_CHECK(data.shape.ndim() == 2 && label.numel() == data.shape[0] && out.numel() == 1,
+             "operator softmax_cross_entropy: data ", data.shape.str(), " must be (N, K), label ",
+             label.shape.str(), " (N,) and the output one element, got ", out.shape.str());
+  const int64_t rows = data.shape[0], k = data.shape[1];
+  std::vector<int64_t> lab(static_cast<size_t>(rows));
+  MXRT_DTYPE_SWITCH(label.dtype, L, {
+    for (int64_t i = 0; i < rows; ++i)
+      lab[size_t(i)] = int64_t(load<double>(label.ptr<L>()[i]));
+  });
+  MXRT_FLOAT_SWITCH(data.dtype, T, op, {
+    using A = stat_t<T>;
+    const T *x = data.ptr<T>();
+    A total = 0;
+    for (int64_t i = 0; i < rows; ++i) {
+      const T *xr = x + i * k;
+      const int64_t l = lab[size_t(i)];
+      MXRT_CHECK(l >= 0 && l < k, "operator softmax_cross_entropy: label ", l, " of row ", i,
+                 " is outside [0, ", k, ")");
+      A m = -std::numeric_limits<A>::infinity(), s = 0;
+      for (int64_t j = 0; j < k; ++j)
+        m = std::max(m, load<A>(xr[j]));
+      for (int64_t j = 0; j < k; ++j)
+        s += std::exp(load<A>(xr[j]) - m);
+      // MXNet: -log(max(softmax[label], 1e-8)).
+      total -= std::log(std::max(std::exp(load<A>(xr[l]) - m) / s, A(1e-8)));
+    }
+    out.ptr<T>()[0] = store<T>(total);
+  });
+}
+
 void softmax(const TBlob &data, int64_t axis, double temperature, SoftmaxKind kind,
              const TBlob *length, const TBlob &out) {
   const char *op = kind == SoftmaxKind::Log ? "log_softmax" : "softmax";
@@ -341,6 +416,14 @@ const KernelRegistrar registrations([] {
                                    : m == "spatial" ? L2Mode::Spatial
                                                     : L2Mode::Instance,
                                    a.getFloat("eps"), out[0], out.size() > 1 ? &out[1] : nullptr);
+                 });
+  registerKernel("LRN", DeviceType::CPU, [](const OpContext &, const Attrs &a, In in, In out) {
+    lrn(in[0], a.getInt("nsize"), a.getFloat("alpha"), a.getFloat("beta"), a.getFloat("knorm"),
+        out[0], out.size() > 1 ? &out[1] : nullptr);
+  });
+  registerKernel("softmax_cross_entropy", DeviceType::CPU,
+                 [](const OpContext &, const Attrs &, In in, In out) {
+                   softmaxCrossEntropy(in[0], in[1], out[0]);
                  });
   registerKernel("softmax", DeviceType::CPU, softmaxKernel<SoftmaxKind::Plain>);
   registerKernel("log_softmax", DeviceType::CPU, softmaxKernel<SoftmaxKind::Log>);

@@ -1,5 +1,5 @@
 // random.cc - random sampling kernels: _random_uniform/normal/randint and
-// their *_like forms, Dropout, and _shuffle.
+// their *_like forms, _random_exponential(_like), Dropout, and _shuffle.
 //
 // Draws come from Philox blocks (kernels/philox.h): element i of an op's
 // output uses block start + i / perBlock, so any split over threads gives
@@ -102,6 +102,20 @@ void dropout(PhiloxState st, double p, const TBlob &data, const TBlob &out, cons
   binary(BinaryOp::Mul, data, mask, out);
 }
 
+void randomExponential(PhiloxState st, double lam, const TBlob &out) {
+  MXRT_CHECK(lam > 0, "operator _random_exponential: lam=", lam, " must be > 0");
+  // Inverse transform of the uniform draws: -log(1 - u) / lam, u in [0, 1).
+  randomFill(RandomKind::Uniform, st, 0, 1, out);
+  MXRT_FLOAT_SWITCH(out.dtype, T, "_random_exponential", {
+    using A = std::conditional_t<std::is_same_v<T, double>, double, float>;
+    T *y = out.ptr<T>();
+    parallel(out.numel(), kGrain, [&](int64_t lo, int64_t hi) {
+      for (int64_t i = lo; i < hi; ++i)
+        y[i] = store<T>(-std::log1p(-load<A>(y[i])) / A(lam));
+    });
+  });
+}
+
 uint64_t shuffleBlocks(const TBlob &data) {
   return randomBlocks(DType::Float64, data.shape.ndim() ? data.shape[0] : 0);
 }
@@ -179,6 +193,14 @@ const KernelRegistrar registrations([] {
   for (const char *n : {"_random_normal", "_random_normal_like"})
     registerKernel(n, DeviceType::CPU, sampleKernel<RandomKind::Normal>, true);
   registerKernel("_random_randint", DeviceType::CPU, sampleKernel<RandomKind::Randint>, true);
+  for (const char *n : {"_random_exponential", "_random_exponential_like"})
+    registerKernel(
+        n, DeviceType::CPU,
+        [](const OpContext &ctx, const Attrs &a, std::span<const TBlob>,
+           std::span<const TBlob> out) {
+          randomExponential(takeBlocks(ctx, out[0]), a.getFloat("lam"), out[0]);
+        },
+        true);
   registerKernel("Dropout", DeviceType::CPU, dropoutKernel, true);
   registerKernel(
       "_shuffle", DeviceType::CPU,
