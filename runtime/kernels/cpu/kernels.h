@@ -317,8 +317,8 @@ void smoothL1(const TBlob &in, double sigma, const TBlob &out);
 /// SequenceMask: positions at or past each sequence's length get value.
 void sequenceMask(const TBlob &data, const TBlob *length, double value, int64_t axis,
                   const TBlob &out);
-/// SequenceLast: each sequence's step length - 1 (the last without lengths);
-/// out is data without the time axis.
+/// SequenceLast: each sequence's step length - 1 (the last without lengths;
+/// zeros for a length outside [1, T]); out is data without the time axis.
 void sequenceLast(const TBlob &data, const TBlob *length, int64_t axis, const TBlob &out);
 /// SequenceReverse: each sequence's first length steps reversed, later steps
 /// copied; out is not data.
