@@ -266,6 +266,18 @@ ConvGeometry convGeometry(const TShape &data, std::span<const int64_t> kernel,
 void convolution(const TBlob &data, const TBlob &weight, const TBlob *bias, const ConvGeometry &g,
                  const TBlob &out);
 
+/// Deconvolution (transposed convolution), direct: data (N, C, spatial...),
+/// weight (C, F / groups, kernel...), bias (F,) or null; out's spatial
+/// extents (inferred, with adj or target_shape) bound the result.
+void deconvolution(const TBlob &data, const TBlob &weight, const TBlob *bias,
+                   std::span<const int64_t> kernel, std::span<const int64_t> stride,
+                   std::span<const int64_t> dilate, std::span<const int64_t> pad, int64_t groups,
+                   const TBlob &out);
+/// Deconvolution's pad from its attributes (target_shape, when given, decides).
+std::vector<int64_t> deconvPad(const TShape &data, std::span<const int64_t> kernel,
+                               std::span<const int64_t> stride, std::span<const int64_t> dilate,
+                               std::span<const int64_t> pad, std::span<const int64_t> target);
+
 // ---- nn_pool.cc --------------------------------------------------------------------
 
 enum class PoolType : uint8_t { Max, Avg, Sum, Lp };
