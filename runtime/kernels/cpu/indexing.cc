@@ -156,7 +156,10 @@ void scatterNd(const TBlob &data, const TBlob &indices, const TBlob &out) {
   const NdRows r = ndRows(out.shape, indices, data.numel(), "scatter_nd");
   fill(out, 0);
   const int64_t bytes = r.inner * int64_t(dtypeSize(data.dtype));
-  // In order: where indices repeat, the last row wins (MXNet's CPU kernel).
+  // In order: where indices repeat, the last row wins, as NumPy's x[i] = v
+  // (mx.nd's advanced setitem relies on it) and MXNet's CPU kernel on one
+  // thread. The gradient, gather_nd, is exact only without repeats (MXNet
+  // says the same).
   for (size_t j = 0; j < r.row.size(); ++j)
     std::memcpy(static_cast<char *>(out.dptr) + r.row[j] * bytes,
                 static_cast<const char *>(data.dptr) + int64_t(j) * bytes, size_t(bytes));

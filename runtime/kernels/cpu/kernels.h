@@ -266,6 +266,18 @@ ConvGeometry convGeometry(const TShape &data, std::span<const int64_t> kernel,
 void convolution(const TBlob &data, const TBlob &weight, const TBlob *bias, const ConvGeometry &g,
                  const TBlob &out);
 
+/// Deconvolution (transposed convolution), direct: data (N, C, spatial...),
+/// weight (C, F / groups, kernel...), bias (F,) or null; out's spatial
+/// extents (inferred, with adj or target_shape) bound the result.
+void deconvolution(const TBlob &data, const TBlob &weight, const TBlob *bias,
+                   std::span<const int64_t> kernel, std::span<const int64_t> stride,
+                   std::span<const int64_t> dilate, std::span<const int64_t> pad, int64_t groups,
+                   const TBlob &out);
+/// Deconvolution's pad from its attributes (target_shape, when given, decides).
+std::vector<int64_t> deconvPad(const TShape &data, std::span<const int64_t> kernel,
+                               std::span<const int64_t> stride, std::span<const int64_t> dilate,
+                               std::span<const int64_t> pad, std::span<const int64_t> target);
+
 // ---- nn_pool.cc --------------------------------------------------------------------
 
 enum class PoolType : uint8_t { Max, Avg, Sum, Lp };
@@ -317,8 +329,8 @@ void smoothL1(const TBlob &in, double sigma, const TBlob &out);
 /// SequenceMask: positions at or past each sequence's length get value.
 void sequenceMask(const TBlob &data, const TBlob *length, double value, int64_t axis,
                   const TBlob &out);
-/// SequenceLast: each sequence's step length - 1 (the last without lengths);
-/// out is data without the time axis.
+/// SequenceLast: each sequence's step length - 1 (the last without lengths;
+/// zeros for a length outside [1, T]); out is data without the time axis.
 void sequenceLast(const TBlob &data, const TBlob *length, int64_t axis, const TBlob &out);
 /// SequenceReverse: each sequence's first length steps reversed, later steps
 /// copied; out is not data.

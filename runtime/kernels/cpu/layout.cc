@@ -1,6 +1,6 @@
 // layout.cc - ops that move data (and little else): transpose/swapaxes,
 // slice/slice_axis, Crop, flip, tile, repeat, concat, stack, split, pad,
-// nearest UpSampling (whose sum mode adds), and the copies behind
+// UpSampling (nearest; bilinear is a Deconvolution), and the copies behind
 // Reshape/Flatten/expand_dims/squeeze.
 //
 // Most are a strided view of the input copied densely (copyStrided); only
@@ -444,13 +444,18 @@ const KernelRegistrar registrations([] {
   registerKernel("Crop", DeviceType::CPU, [](const OpContext &, const Attrs &a, In in, In out) {
     crop(in[0], a.getShape("offset"), a.getBool("center_crop"), out[0]);
   });
-  registerKernel(
-      "UpSampling", DeviceType::CPU, [](const OpContext &, const Attrs &a, In in, In out) {
-        MXRT_CHECK(
-            a.getStr("sample_type") == "nearest",
-            "operator UpSampling: sample_type='bilinear' (a Deconvolution) has no CPU kernel yet");
-        upsampleNearest(in, a.getStr("multi_input_mode") == "sum", out[0]);
-      });
+  registerKernel("UpSampling", DeviceType::CPU,
+                 [](const OpContext &, const Attrs &a, In in, In out) {
+                   const int64_t scale = a.getInt("scale");
+                   if (a.getStr("sample_type") == "nearest")
+                     return upsampleNearest(in, a.getStr("multi_input_mode") == "sum", out[0]);
+                   // bilinear: MXNet's depthwise Deconvolution with the given weight
+                   // (kernel 2 scale - scale % 2, stride scale, pad ceil((scale - 1) / 2)).
+                   const int64_t k = 2 * scale - scale % 2, p = scale / 2;
+                   const std::vector<int64_t> kernel{k, k}, stride{scale, scale}, pad{p, p};
+                   deconvolution(in[0], in[1], nullptr, kernel, stride, {}, pad,
+                                 in[0].shape.ndim() > 1 ? in[0].shape[1] : 1, out[0]);
+                 });
   registerKernel("Pad", DeviceType::CPU, [](const OpContext &, const Attrs &a, In in, In out) {
     pad(in[0], padMode(a.getStr("mode")), a.getShape("pad_width"), a.getFloat("constant_value"),
         out[0]);

@@ -262,13 +262,16 @@ void sequenceLast(const TBlob &data, const TBlob *length, int64_t axis, const TB
              out.shape.str(), ", expected ", v.batch * v.inner, " elements");
   const std::vector<int64_t> len = seqLengths(length, v, op);
   const size_t es = dtypeSize(data.dtype);
+  // A length outside [1, T] reads outside the array in MXNet; here it gives
+  // zeros, as its gradient (a one-hot of length - 1) assumes.
   for (int64_t b = 0; b < v.batch; ++b) {
     const int64_t t = len[size_t(b)] - 1;
-    MXRT_CHECK(t >= 0 && t < v.steps, "operator SequenceLast: sequence ", b, " has length ", t + 1,
-               ", outside [1, ", v.steps, "]");
-    std::memcpy(static_cast<char *>(out.dptr) + size_t(b * v.inner) * es,
-                static_cast<const char *>(data.dptr) + size_t(v.row(t, b)) * es,
-                size_t(v.inner) * es);
+    char *dst = static_cast<char *>(out.dptr) + size_t(b * v.inner) * es;
+    if (t < 0 || t >= v.steps)
+      std::memset(dst, 0, size_t(v.inner) * es);
+    else
+      std::memcpy(dst, static_cast<const char *>(data.dptr) + size_t(v.row(t, b)) * es,
+                  size_t(v.inner) * es);
   }
 }
 

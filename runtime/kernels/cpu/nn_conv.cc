@@ -196,6 +196,100 @@ void convolution(const TBlob &data, const TBlob &weight, const TBlob *bias, cons
   }
 }
 
+void deconvolution(const TBlob &data, const TBlob &weight, const TBlob *bias,
+                   std::span<const int64_t> kernel, std::span<const int64_t> stride,
+                   std::span<const int64_t> dilate, std::span<const int64_t> pad, int64_t groups,
+                   const TBlob &out) {
+  const char *op = "Deconvolution";
+  checkDType(weight, data.dtype, op, "weight");
+  checkDType(out, data.dtype, op, "out");
+  const int nd = int(kernel.size());
+  const TShape &s = data.shape, &o = out.shape;
+  MXRT_CHECK(nd >= 1 && nd <= 3 && s.ndim() == nd + 2 && o.ndim() == nd + 2 && o[0] == s[0],
+             "operator Deconvolution: kernel ", nd, "-D with data ", s.str(), " and output ",
+             o.str());
+  const int64_t N = s[0], C = s[1], F = o[1];
+  MXRT_CHECK(groups > 0 && C % groups == 0 && F % groups == 0 && weight.shape.ndim() == nd + 2 &&
+                 weight.shape[0] == C && weight.shape[1] == F / groups,
+             "operator Deconvolution: weight ", weight.shape.str(), " does not match data ",
+             s.str(), ", output ", o.str(), " and num_group=", groups);
+  if (bias)
+    MXRT_CHECK(bias->numel() == F, "operator Deconvolution: bias has shape ", bias->shape.str(),
+               ", expected (", F, ",)");
+  int64_t k[3] = {1, 1, 1}, st[3] = {1, 1, 1}, dl[3] = {1, 1, 1}, pd[3] = {0, 0, 0},
+          in[3] = {1, 1, 1}, ou[3] = {1, 1, 1};
+  for (int d = 0; d < nd; ++d) {
+    k[d] = kernel[size_t(d)];
+    st[d] = stride.empty() ? 1 : stride[size_t(d)];
+    dl[d] = dilate.empty() ? 1 : dilate[size_t(d)];
+    pd[d] = pad.empty() ? 0 : pad[size_t(d)];
+    in[d] = s[d + 2];
+    ou[d] = o[d + 2];
+  }
+  const int64_t Cg = C / groups, Fg = F / groups, inSize = in[0] * in[1] * in[2],
+                outSize = ou[0] * ou[1] * ou[2], kSize = k[0] * k[1] * k[2];
+  MXRT_FLOAT_SWITCH(data.dtype, T, op, {
+    using A = std::conditional_t<std::is_same_v<T, double>, double, float>;
+    const T *x = data.ptr<T>(), *w = weight.ptr<T>();
+    T *y = out.ptr<T>();
+    // The transpose of Convolution's gather: input position i and kernel
+    // tap q add x * w to output position i * stride - pad + q * dilate.
+    // One (sample, output channel) plane per task.
+    parallel(N * F, 1, [&](int64_t lo, int64_t hi) {
+      std::vector<A> acc(static_cast<size_t>(outSize));
+      for (int64_t t = lo; t < hi; ++t) {
+        const int64_t n = t / F, fo = t % F, g = fo / Fg, f = fo % Fg;
+        std::fill(acc.begin(), acc.end(), bias ? load<A>(bias->ptr<T>()[fo]) : A(0));
+        for (int64_t c = g * Cg; c < (g + 1) * Cg; ++c) {
+          const T *xp = x + (n * C + c) * inSize;
+          const T *wp = w + (c * Fg + f) * kSize;
+          for (int64_t i = 0; i < inSize; ++i) {
+            const int64_t ii[3] = {i / (in[1] * in[2]), i / in[2] % in[1], i % in[2]};
+            const A xv = load<A>(xp[i]);
+            for (int64_t q = 0; q < kSize; ++q) {
+              const int64_t qq[3] = {q / (k[1] * k[2]), q / k[2] % k[1], q % k[2]};
+              int64_t pos = 0;
+              bool inside = true;
+              for (int d = 0; d < 3 && inside; ++d) {
+                const int64_t od = ii[d] * st[d] - pd[d] + qq[d] * dl[d];
+                inside = od >= 0 && od < ou[d];
+                pos = pos * ou[d] + od;
+              }
+              if (inside)
+                acc[size_t(pos)] += xv * load<A>(wp[q]);
+            }
+          }
+        }
+        T *yp = y + t * outSize;
+        for (int64_t j = 0; j < outSize; ++j)
+          yp[j] = store<T>(acc[size_t(j)]);
+      }
+    });
+  });
+}
+
+/// Deconvolution's pad: given, or from target_shape (MXNet's InferPad: the
+/// total stride * (in - 1) + dilated kernel - target, half of it rounded
+/// up; the odd remainder is adj, which only the output's size reflects).
+std::vector<int64_t> deconvPad(const TShape &data, std::span<const int64_t> kernel,
+                               std::span<const int64_t> stride, std::span<const int64_t> dilate,
+                               std::span<const int64_t> pad, std::span<const int64_t> target) {
+  bool useTarget = !target.empty();
+  for (int64_t v : target)
+    useTarget = useTarget && v > 0;
+  if (!useTarget)
+    return {pad.begin(), pad.end()};
+  std::vector<int64_t> p(kernel.size());
+  for (size_t d = 0; d < kernel.size(); ++d) {
+    const int64_t st = stride.empty() ? 1 : stride[d], dl = dilate.empty() ? 1 : dilate[d];
+    const int64_t total = st * (data[int(d) + 2] - 1) + dl * (kernel[d] - 1) + 1 - target[d];
+    MXRT_CHECK(total >= 0, "operator Deconvolution: target_shape ", target[d],
+               " is too large for data ", data.str());
+    p[d] = (total + 1) / 2;
+  }
+  return p;
+}
+
 // ---- op registration -----------------------------------------------------------
 
 namespace {
@@ -212,6 +306,21 @@ const KernelRegistrar registrations([] {
                                       a.getShape("dilate"), a.getShape("pad"),
                                       a.getInt("num_group"), "Convolution");
         convolution(in[0], in[1], a.getBool("no_bias") ? nullptr : &in[2], g, out[0]);
+      });
+  registerKernel(
+      "Deconvolution", DeviceType::CPU,
+      [](const OpContext &, const Attrs &a, std::span<const TBlob> in, std::span<const TBlob> out) {
+        if (!a.isNone("layout")) {
+          const std::string &l = a.getStr("layout");
+          MXRT_CHECK(l == "NCW" || l == "NCHW" || l == "NCDHW", "operator Deconvolution: layout ",
+                     l, " is not supported on CPU (channel-first only)");
+        }
+        const std::vector<int64_t> &k = a.getShape("kernel"), &st = a.getShape("stride"),
+                                   &dl = a.getShape("dilate");
+        deconvolution(
+            in[0], in[1], a.getBool("no_bias") ? nullptr : &in[2], k, st, dl,
+            deconvPad(in[0].shape, k, st, dl, a.getShape("pad"), a.getShape("target_shape")),
+            a.getInt("num_group"), out[0]);
       });
 });
 } // namespace
