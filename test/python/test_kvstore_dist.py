@@ -277,7 +277,7 @@ KILL_JOB = """
 @pytest.mark.parametrize("victim,hang", [("worker", False), ("server", False),
                                          ("worker", True)])
 def test_dead_peer_fails_the_job_naming_it(tmp_path, victim, hang):
-    env = {"VICTIM": victim, "MXC_KVSTORE_TIMEOUT": "3"}
+    env = {"VICTIM": victim, "MXC_KVSTORE_TIMEOUT": "8"}
     if hang:
         env["HANG"] = "1"  # stopped, not dead: only the timeout can tell
     rc, out, secs = launch(tmp_path, KILL_JOB, workers=2, servers=1, env=env, timeout=90)
@@ -285,7 +285,7 @@ def test_dead_peer_fails_the_job_naming_it(tmp_path, victim, hang):
     assert secs < 60, out
     name = "worker 1 (MPI rank 1" if victim == "worker" else "server 0 (MPI rank 2"
     rank = 1 if victim == "worker" else 2
-    why = "sent nothing for 3 s" if hang else "exited"
+    why = "sent nothing for 8 s" if hang else "exited"
     if not hang and "mpirun noticed that process rank %d" % rank in out:
         # A killed process makes mpirun stop the job at once; when that wins
         # the race with mxc's own detection, mpirun's notice names the rank.
