@@ -4,7 +4,7 @@
 #  1. train an MLP on Fashion-MNIST with mx.mod.Module (MXNet 1.x's API),
 #     show the plot and the test accuracy, and run the checkpoint compiled by
 #     `mxc compile` from the deploy program (libmxrt only: no MLIR, no LLVM,
-#     no Python). MXC_DEMO_EPOCHS (default 3) sets the epochs
+#     no Python). MXC_DEMO_EPOCHS (default 10) sets the epochs
 #     (examples/fashion_mnist_mlp.py trains 10 by default);
 #  2. compile ResNet-18's symbol JSON for this CPU and run it from deploy
 #     with parameters in MXNet's file format, next to MXNet 1.9.1's answer.
@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=build/bin
 WORK=build/demo
-EPOCHS=${MXC_DEMO_EPOCHS:-3}
+EPOCHS=${MXC_DEMO_EPOCHS:-10}
 MXNET_PYTHON=${MXC_MXNET_PYTHON:-/opt/mxnet-venv/bin/python}
 mkdir -p "$WORK"
 export MXC_CACHE_DIR="$PWD/$WORK/cache"
