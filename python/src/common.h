@@ -65,6 +65,14 @@ inline NDArrayBase *asArray(nb::handle o) {
 /// The handle of an NDArray argument; TypeError naming `what` otherwise.
 mxrtNDArrayHandle handleOf(nb::handle o, const char *what);
 
+/// The handles of a sequence of NDArrays (null for None where `allowNone`).
+std::vector<mxrtNDArrayHandle> handleList(nb::handle arrays, const char *what,
+                                          bool allowNone = false);
+
+/// A list of new NDArrays owning handles[0..num): every handle is owned
+/// before any is wrapped, so none leaks if one wrap fails.
+nb::list wrapList(uint32_t num, mxrtNDArrayHandle *handles);
+
 /// Shape of an array as a Python tuple (empty for a none array).
 nb::tuple shapeTuple(mxrtNDArrayHandle h);
 
@@ -74,6 +82,6 @@ void bindOps(nb::module_ &m);
 void bindIO(nb::module_ &m);
 void bindDLPack(nb::module_ &m);
 void bindKVStore(nb::module_ &m); // kvstore_binding.cc
-void bindModule(nb::module_ &m);   // module_binding.cc
+void bindModule(nb::module_ &m);  // module_binding.cc
 
 } // namespace mxcpy

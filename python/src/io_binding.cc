@@ -17,18 +17,7 @@ using namespace nb::literals;
 
 /// (list of NDArray, list of names) from a C API load result.
 nb::tuple publish(uint32_t num, mxrtNDArrayHandle *arrays, uint32_t numNames, const char **names) {
-  // Take ownership of every handle first, so none leaks if wrapping fails.
-  std::vector<mxrtNDArrayHandle> owned(arrays, arrays + num);
-  nb::list out, outNames;
-  size_t i = 0;
-  try {
-    for (; i < owned.size(); ++i)
-      out.append(wrap(owned[i]));
-  } catch (...) {
-    for (size_t j = i + 1; j < owned.size(); ++j)
-      mxrtNDArrayFree(owned[j]);
-    throw;
-  }
+  nb::list out = wrapList(num, arrays), outNames;
   for (uint32_t k = 0; k < numNames; ++k)
     outNames.append(nb::str(names[k]));
   return nb::make_tuple(out, outNames);
@@ -40,9 +29,7 @@ void bindIO(nb::module_ &m) {
   m.def(
       "save",
       [](const std::string &fname, nb::list arrays, nb::object names, int semantics) {
-        std::vector<mxrtNDArrayHandle> handles;
-        for (nb::handle a : arrays)
-          handles.push_back(handleOf(a, "every value saved"));
+        std::vector<mxrtNDArrayHandle> handles = handleList(arrays, "every value saved");
         std::vector<std::string> nameStore;
         std::vector<const char *> namePtrs;
         if (!names.is_none()) {

@@ -102,13 +102,6 @@ struct Keys {
   const char *const *strKeys() const { return str ? ptrs.data() : nullptr; }
 };
 
-std::vector<mxrtNDArrayHandle> handles(const nb::list &arrays, const char *what) {
-  std::vector<mxrtNDArrayHandle> h;
-  for (nb::handle a : arrays)
-    h.push_back(handleOf(a, what));
-  return h;
-}
-
 template <class F> void releasingGIL(F &&f) {
   int rc;
   {
@@ -155,19 +148,19 @@ public:
 
   void init(const nb::list &keys, const nb::list &values) {
     Keys k(keys);
-    auto v = handles(values, "value");
+    auto v = handleList(values, "value");
     releasingGIL([&] { return mxrtKVStoreInit(h_, k.size(), k.intKeys(), k.strKeys(), v.data()); });
   }
   void push(const nb::list &keys, const nb::list &values, int priority) {
     Keys k(keys);
-    auto v = handles(values, "value");
+    auto v = handleList(values, "value");
     releasingGIL([&] {
       return mxrtKVStorePush(h_, k.size(), k.intKeys(), k.strKeys(), v.data(), priority);
     });
   }
   void pull(const nb::list &keys, const nb::list &outs, int priority, bool ignoreSparse) {
     Keys k(keys);
-    auto o = handles(outs, "out");
+    auto o = handleList(outs, "out");
     releasingGIL([&] {
       return mxrtKVStorePull(h_, k.size(), k.intKeys(), k.strKeys(), o.data(), priority,
                              ignoreSparse);
@@ -176,8 +169,8 @@ public:
   void pushPull(const nb::list &keys, const nb::list &values, const nb::list &outKeys,
                 const nb::list &outs, int priority) {
     Keys k(keys), ok(outKeys);
-    auto v = handles(values, "value");
-    auto o = handles(outs, "out");
+    auto v = handleList(values, "value");
+    auto o = handleList(outs, "out");
     releasingGIL([&] {
       return mxrtKVStorePushPull(h_, k.size(), k.intKeys(), k.strKeys(), v.data(), ok.size(),
                                  ok.intKeys(), ok.strKeys(), o.data(), priority);
@@ -186,8 +179,8 @@ public:
   void broadcast(const nb::list &keys, const nb::list &values, const nb::list &outKeys,
                  const nb::list &outs, int priority) {
     Keys k(keys), ok(outKeys);
-    auto v = handles(values, "value");
-    auto o = handles(outs, "out");
+    auto v = handleList(values, "value");
+    auto o = handleList(outs, "out");
     releasingGIL([&] {
       return mxrtKVStoreBroadcast(h_, k.size(), k.intKeys(), k.strKeys(), v.data(), ok.size(),
                                   ok.intKeys(), ok.strKeys(), o.data(), priority);

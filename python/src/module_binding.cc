@@ -35,18 +35,6 @@ struct Executor {
   ~Executor() { mxrtExecutorFree(handle); }
 };
 
-/// Handles of a list of NDArrays (None allowed where `allowNone`).
-std::vector<mxrtNDArrayHandle> handles(nb::handle list, const char *what, bool allowNone) {
-  std::vector<mxrtNDArrayHandle> out;
-  for (nb::handle item : list) {
-    if (item.is_none() && allowNone)
-      out.push_back(nullptr);
-    else
-      out.push_back(handleOf(item, what));
-  }
-  return out;
-}
-
 } // namespace
 
 void bindModule(nb::module_ &m) {
@@ -59,9 +47,9 @@ void bindModule(nb::module_ &m) {
       .def(
           "bind",
           [](Module &mod, int devType, int devId, nb::list args, nb::list grads, nb::list aux) {
-            auto a = handles(args, "args", false);
-            auto g = handles(grads, "args_grad", true);
-            auto x = handles(aux, "aux_states", false);
+            auto a = handleList(args, "args");
+            auto g = handleList(grads, "args_grad", true);
+            auto x = handleList(aux, "aux_states");
             if (!g.empty() && g.size() != a.size())
               raiseError("Module.bind: " + std::to_string(g.size()) + " gradients for " +
                          std::to_string(a.size()) + " arguments");
@@ -83,7 +71,7 @@ void bindModule(nb::module_ &m) {
       .def(
           "backward",
           [](Executor &e, nb::list heads) {
-            auto h = handles(heads, "out_grads", false);
+            auto h = handleList(heads, "out_grads");
             check(mxrtExecutorBackward(e.handle, uint32_t(h.size()), h.data()));
           },
           "heads"_a)
@@ -91,11 +79,7 @@ void bindModule(nb::module_ &m) {
         uint32_t n = 0;
         mxrtNDArrayHandle *outs = nullptr;
         check(mxrtExecutorOutputs(e.handle, &n, &outs));
-        std::vector<mxrtNDArrayHandle> owned(outs, outs + n); // before any other call
-        nb::list result;
-        for (mxrtNDArrayHandle h : owned)
-          result.append(wrap(h));
-        return result;
+        return wrapList(n, outs);
       });
 
   m.def(

@@ -68,6 +68,28 @@ nb::object wrap(mxrtNDArrayHandle h, bool writable) {
   return o;
 }
 
+std::vector<mxrtNDArrayHandle> handleList(nb::handle arrays, const char *what, bool allowNone) {
+  std::vector<mxrtNDArrayHandle> out;
+  for (nb::handle a : arrays)
+    out.push_back(a.is_none() && allowNone ? nullptr : handleOf(a, what));
+  return out;
+}
+
+nb::list wrapList(uint32_t num, mxrtNDArrayHandle *handles) {
+  std::vector<mxrtNDArrayHandle> owned(handles, handles + num);
+  nb::list list;
+  for (size_t i = 0; i < owned.size(); ++i) {
+    try {
+      list.append(wrap(owned[i]));
+    } catch (...) {
+      for (size_t j = i + 1; j < owned.size(); ++j)
+        mxrtNDArrayFree(owned[j]);
+      throw;
+    }
+  }
+  return list;
+}
+
 mxrtNDArrayHandle handleOf(nb::handle o, const char *what) {
   NDArrayBase *a = asArray(o);
   if (!a) {

@@ -75,19 +75,7 @@ nb::object results(int num, mxrtNDArrayHandle *handles, nb::handle outGiven) {
     return nb::borrow(outGiven);
   if (num == 1)
     return wrap(handles[0]);
-  // Own every handle before wrapping any, so none leaks if one wrap fails.
-  std::vector<mxrtNDArrayHandle> owned(handles, handles + num);
-  nb::list list;
-  for (size_t i = 0; i < owned.size(); ++i) {
-    try {
-      list.append(wrap(owned[i]));
-    } catch (...) {
-      for (size_t j = i + 1; j < owned.size(); ++j)
-        mxrtNDArrayFree(owned[j]);
-      throw;
-    }
-  }
-  return list;
+  return wrapList(uint32_t(num), handles);
 }
 
 /// Output handles for `out=` (an NDArray or a sequence of them).
