@@ -54,9 +54,16 @@ void bindModule(nb::module_ &m) {
               raiseError("Module.bind: " + std::to_string(g.size()) + " gradients for " +
                          std::to_string(a.size()) + " arguments");
             mxrtExecutorHandle out = nullptr;
-            check(mxrtModuleBind(mod.handle, devType, devId, uint32_t(a.size()), a.data(),
-                                 g.empty() ? nullptr : g.data(), uint32_t(x.size()), x.data(),
-                                 &out));
+            int rc;
+            {
+              // Binding waits on the arrays (zero-filling gradients); engine
+              // workers may need the GIL to free NumPy-backed arrays meanwhile.
+              nb::gil_scoped_release release;
+              rc = mxrtModuleBind(mod.handle, devType, devId, uint32_t(a.size()), a.data(),
+                                  g.empty() ? nullptr : g.data(), uint32_t(x.size()), x.data(),
+                                  &out);
+            }
+            check(rc);
             return new Executor(out);
           },
           "dev_type"_a, "dev_id"_a, "args"_a, "grads"_a, "aux"_a,
