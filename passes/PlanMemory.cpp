@@ -51,7 +51,7 @@ struct PlanMemoryPass : mx::impl::MxPlanMemoryBase<PlanMemoryPass> {
       return llvm::formatv("{0:F2}", double(bytes) / (1024.0 * 1024.0)).str();
     };
     LLVM_DEBUG(llvm::dbgs() << "mx-plan-memory @" << func.getName() << ": planned "
-                            << plan->plannedBytes << " bytes in " << plan->bufferBytes.size()
+                            << plan->plannedBytes << " bytes in " << plan->buffers.size()
                             << " buffers, unplanned " << plan->unplannedBytes << ", peak "
                             << plan->peakBytes << "\n");
     if (stats)

@@ -37,9 +37,15 @@ enum class Placement {
   Arena,
 };
 
+/// What `op` reads, as the planner sees it: its operands, or, for an op
+/// with regions (an mx-fuse group), the values its regions use from
+/// outside, in first-use order (the order outlining passes them).
+SmallVector<Value> planInputsOf(Operation *op);
+
 struct PlanPolicy {
-  /// May result `result` of `op` take operand `operand`'s buffer once `op`
-  /// is the operand's last reader? Null: never (no in-place).
+  /// May result `result` of `op` take the buffer of `op`'s input `operand`
+  /// (an index into planInputsOf(op)) once `op` is its last reader? Null:
+  /// never (no in-place).
   std::function<bool(Operation *op, unsigned operand, unsigned result)> allowInplace;
   /// Pool placement: may a value of `bytes` reuse a free slot of
   /// `slotBytes` (which grows to `bytes` if smaller)? Null: never.
@@ -52,7 +58,9 @@ struct PlanPolicy {
   int64_t alignment = 64;
 };
 
-/// The defaults: the op table's in-place pairs (InplaceOpInterface), arena
+/// The defaults: the op table's in-place pairs (InplaceOpInterface) and,
+/// for an elementwise mx-fuse group, any input of the result's shape (its
+/// one loop nest reads element i before it writes element i); arena
 /// placement; for pool placement, reuse within a size ratio of
 /// `matchRange` (MXNet's match_range).
 PlanPolicy defaultPlanPolicy(unsigned matchRange = 16, int64_t alignment = 64);

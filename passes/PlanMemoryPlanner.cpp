@@ -4,8 +4,10 @@
 // 1. Number the ops; a planned value lives from the op that defines it to
 //    its last reader (its definer, if it has none).
 // 2. In place (MXNet's PlanMemory): walk the ops in order; a result may
-//    take over the buffer of an operand whose last reader is this op, of
-//    the same size, when the policy allows the pair. Every other result
+//    take over the buffer of an input whose last reader is this op, of
+//    the same size, when the policy allows the pair. An op's inputs are
+//    its operands, or for a fused group (an op with a region) the values
+//    the region uses from outside. Every other result
 //    starts a buffer; a buffer lives from its first value's definition to
 //    its last value's last reader.
 // 3. Placement.
@@ -24,10 +26,13 @@
 //===----------------------------------------------------------------------===//
 #include "passes/PlanMemory.h"
 
+#include "passes/Fuse.h"
+
 #include "mx/MxDialect.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/Transforms/RegionUtils.h"
 
 #include "llvm/ADT/DenseSet.h"
 
@@ -48,10 +53,32 @@ int64_t mlir::mx::tensorBytes(Type type) {
   return ranked.getNumElements() * ((bits + 7) / 8);
 }
 
+SmallVector<Value> mlir::mx::planInputsOf(Operation *op) {
+  if (op->getNumRegions() == 0)
+    return SmallVector<Value>(op->getOperands());
+  llvm::SetVector<Value> captured;
+  getUsedValuesDefinedAbove(op->getRegions(), captured);
+  return SmallVector<Value>(captured.begin(), captured.end());
+}
+
+/// May the elementwise group `op` write its result over input `operand`?
+/// Its ops compute each element from inputs at the same (or a broadcast)
+/// position, so an input of the result's own shape is read at element i
+/// only while element i is computed; a broadcast (smaller) input is not.
+static bool fusedGroupMayRunInPlace(Operation *op, unsigned operand, unsigned result) {
+  auto rule = op->getAttrOfType<StringAttr>(kFusedAttr);
+  if (!rule || rule.getValue() != "elementwise")
+    return false; // an epilogue's anchor writes the result before its epilogue reads
+  SmallVector<Value> inputs = planInputsOf(op);
+  return operand < inputs.size() && inputs[operand].getType() == op->getResult(result).getType();
+}
+
 PlanPolicy mlir::mx::defaultPlanPolicy(unsigned matchRange, int64_t alignment) {
   PlanPolicy policy;
   policy.alignment = alignment;
   policy.allowInplace = [](Operation *op, unsigned operand, unsigned result) {
+    if (op->hasAttr(kFusedAttr))
+      return fusedGroupMayRunInPlace(op, operand, result);
     auto iface = dyn_cast<InplaceOpInterface>(op);
     return iface && iface.mayRunInPlace(operand, result);
   };
@@ -156,6 +183,7 @@ void Planner::assignBuffers() {
   };
 
   for (auto [step, op] : llvm::enumerate(ops)) {
+    SmallVector<Value> inputs = planInputsOf(op);
     llvm::SmallDenseSet<Value, 4> takenOver;
     for (Value r : op->getResults()) {
       if (!plan.bytes.count(r))
@@ -163,12 +191,10 @@ void Planner::assignBuffers() {
       int64_t bytes = plan.bytes[r];
       std::optional<unsigned> buffer;
       if (policy.allowInplace) {
-        for (OpOperand &operand : op->getOpOperands()) {
-          Value u = operand.get();
+        for (auto [index, u] : llvm::enumerate(inputs)) {
           if (!plan.bufferOf.count(u) || takenOver.contains(u) ||
               plan.liveRange[u].second != step || plan.bytes[u] != bytes ||
-              !policy.allowInplace(op, operand.getOperandNumber(),
-                                   cast<OpResult>(r).getResultNumber()))
+              !policy.allowInplace(op, unsigned(index), cast<OpResult>(r).getResultNumber()))
             continue;
           buffer = plan.bufferOf[u];
           takenOver.insert(u);
@@ -196,7 +222,7 @@ void Planner::assignBuffers() {
         freeSlots.emplace(slotRaw[slot], slot);
       }
     };
-    for (Value u : op->getOperands())
+    for (Value u : inputs)
       if (plan.bufferOf.count(u) && !takenOver.contains(u))
         release(u);
     for (Value r : op->getResults())
