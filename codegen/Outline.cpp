@@ -539,37 +539,65 @@ struct Outliner {
     return success();
   }
 
-  /// Where a value's bytes live, for dependency tracking: a buffer for
-  /// temporaries, the value itself otherwise.
-  int64_t resourceOf(int32_t value) const {
-    const ManifestValue &v = manifest.values[value];
-    return v.kind == MXC_VALUE_TEMP ? -1 - int64_t(v.buffer) : int64_t(value);
+  /// What a kernel touches through each value, for dependency tracking
+  /// (as the executor's engine variables do it): a temporary, its block
+  /// (the byte range it occupies in its buffer) and every block overlapping
+  /// it; any other value, itself. Blocks are negative, values not.
+  std::vector<std::vector<int64_t>> resources() const {
+    using Block = std::tuple<int32_t, int64_t, int64_t>; // buffer, begin, end
+    std::vector<Block> blocks;
+    std::vector<std::vector<int64_t>> res(manifest.values.size());
+    std::vector<size_t> blockOf(manifest.values.size(), SIZE_MAX);
+    for (auto [i, v] : llvm::enumerate(manifest.values)) {
+      if (v.kind != MXC_VALUE_TEMP) {
+        res[i] = {int64_t(i)};
+        continue;
+      }
+      int64_t elements = 1;
+      for (int64_t d : v.shape)
+        elements *= d;
+      int64_t bytes = elements * int64_t(mxrt::dtypeSize(mxrt::DType(v.dtype)));
+      Block b{v.buffer, v.offset, v.offset + std::max<int64_t>(bytes, 1)};
+      blockOf[i] = size_t(llvm::find(blocks, b) - blocks.begin());
+      if (blockOf[i] == blocks.size())
+        blocks.push_back(b);
+    }
+    for (size_t i = 0; i < res.size(); ++i) {
+      if (blockOf[i] == SIZE_MAX)
+        continue;
+      auto [buffer, begin, end] = blocks[blockOf[i]];
+      for (auto [j, other] : llvm::enumerate(blocks))
+        if (std::get<0>(other) == buffer && std::get<1>(other) < end && begin < std::get<2>(other))
+          res[i].push_back(-1 - int64_t(j));
+    }
+    return res;
   }
 
   void computeDeps() {
+    std::vector<std::vector<int64_t>> touched = resources();
     for (auto &kernels : manifest.entries) {
       std::map<int64_t, int32_t> lastWriter;
       std::map<int64_t, std::vector<int32_t>> readersSince;
       for (int32_t k = 0; k < int32_t(kernels.size()); ++k) {
         ManifestKernel &kernel = kernels[k];
         std::set<int32_t> deps;
-        for (int32_t a = 0; a < int32_t(kernel.args.size()); ++a) {
-          int64_t res = resourceOf(kernel.args[a]);
-          if (auto w = lastWriter.find(res); w != lastWriter.end())
-            deps.insert(w->second);
-          if (a >= kernel.numReads)
-            for (int32_t r : readersSince[res])
-              deps.insert(r);
-        }
-        for (int32_t a = 0; a < int32_t(kernel.args.size()); ++a) {
-          int64_t res = resourceOf(kernel.args[a]);
-          if (a >= kernel.numReads) {
-            lastWriter[res] = k;
-            readersSince[res].clear();
-          } else {
-            readersSince[res].push_back(k);
+        for (int32_t a = 0; a < int32_t(kernel.args.size()); ++a)
+          for (int64_t res : touched[size_t(kernel.args[a])]) {
+            if (auto w = lastWriter.find(res); w != lastWriter.end())
+              deps.insert(w->second);
+            if (a >= kernel.numReads)
+              for (int32_t r : readersSince[res])
+                deps.insert(r);
           }
-        }
+        for (int32_t a = 0; a < int32_t(kernel.args.size()); ++a)
+          for (int64_t res : touched[size_t(kernel.args[a])]) {
+            if (a >= kernel.numReads) {
+              lastWriter[res] = k;
+              readersSince[res].clear();
+            } else {
+              readersSince[res].push_back(k);
+            }
+          }
         deps.erase(k);
         kernel.deps.assign(deps.begin(), deps.end());
       }

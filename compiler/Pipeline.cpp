@@ -114,11 +114,11 @@ const Phase kPhases[] = {
        if (c.options.optLevel >= 2)
          pm.addNestedPass<func::FuncOp>(mlir::mx::createMxFuse());
        if (c.options.planMemory) {
-         // Pool placement: a slot per buffer, so each is an engine variable
-         // of its own and independent kernels still run in parallel (one
-         // arena slot would be one variable and serialize every kernel).
+         // Arena placement (packed by size and lifetime, near the peak of
+         // live bytes); the executor gives each byte range its own engine
+         // variable, so independent kernels still run in parallel.
          mlir::mx::MxPlanMemoryOptions plan;
-         plan.placement = "pool";
+         plan.placement = "arena";
          pm.addNestedPass<func::FuncOp>(mlir::mx::createMxPlanMemory(plan));
        }
      }},

@@ -1,9 +1,15 @@
 // executor.cc - a compiled module bound to arrays, pushing kernels to the engine.
 //
-// Binding resolves every value of the manifest to memory and an engine
-// variable once: arguments, auxiliary states, gradients and outputs to the
+// Binding resolves every value of the manifest to memory and engine
+// variables once: arguments, auxiliary states, gradients and outputs to the
 // bound NDArrays; temporaries to (arena buffer + offset), each buffer an
 // NDArray of its own; the random state to a small array of the executor.
+// Temporaries get a variable per block (a byte range a value occupies),
+// and a kernel touching a block touches every block overlapping it too:
+// kernels whose bytes overlap share a variable and run in push order, while
+// kernels on disjoint bytes of one buffer still run in parallel. (A packed
+// arena reuses bytes at many offsets; one variable per buffer would
+// serialize every kernel.)
 // A launch then is the kernel's function, its argument pointers and its
 // read/write variables; forward() and backward() push one engine op per
 // kernel. The plan is shared with the pushed ops, so an executor may be
@@ -28,8 +34,14 @@ struct Executor::Plan {
   };
   std::shared_ptr<const Module> module; ///< keeps the code loaded
   std::vector<NDArray> arena;           ///< one per buffer
+  std::vector<VarHandle> blockVars;     ///< one per block of the arena
   NDArray rng;                          ///< (seed, counter) as int64
   std::vector<Launch> entries[MXC_NUM_ENTRIES];
+
+  ~Plan() {
+    for (VarHandle v : blockVars)
+      Engine::get()->deleteVar([] {}, Context::cpu(), v);
+  }
 };
 
 namespace {
@@ -50,6 +62,44 @@ void checkBound(const Module &m, int value, const NDArray &a, const char *what, 
          describeArray(a.shape(), a.dtype()), " (the module was compiled for these shapes)");
   if (!(a.ctx() == ctx))
     fail("bind: ", what, " '", name, "' is on ", a.ctx().str(), ", the executor on ", ctx.str());
+}
+
+/// The engine variables a temporary's kernels touch, per temporary value:
+/// its block's and those of every block overlapping it (see the top).
+std::vector<std::vector<VarHandle>> arenaVars(const Module &m, std::vector<VarHandle> &blockVars) {
+  const mxc_manifest &man = m.manifest();
+  struct Block {
+    int32_t buffer;
+    int64_t begin, end;
+    auto operator<=>(const Block &) const = default;
+  };
+  std::vector<Block> blocks;
+  std::vector<size_t> blockOf(man.num_values, SIZE_MAX);
+  for (uint32_t v = 0; v < man.num_values; ++v) {
+    const mxc_value &val = man.values[v];
+    if (val.kind != MXC_VALUE_TEMP)
+      continue;
+    int64_t bytes =
+        std::max<int64_t>(m.shapeOf(int(v)).numel() * int64_t(dtypeSize(m.dtypeOf(int(v)))), 1);
+    Block b{val.buffer, val.offset, val.offset + bytes};
+    auto it = std::find(blocks.begin(), blocks.end(), b);
+    blockOf[v] = size_t(it - blocks.begin());
+    if (it == blocks.end())
+      blocks.push_back(b);
+  }
+  for (size_t b = 0; b < blocks.size(); ++b)
+    blockVars.push_back(Engine::get()->newVar());
+  std::vector<std::vector<VarHandle>> touched(blocks.size());
+  for (size_t a = 0; a < blocks.size(); ++a)
+    for (size_t b = 0; b < blocks.size(); ++b)
+      if (blocks[a].buffer == blocks[b].buffer && blocks[a].begin < blocks[b].end &&
+          blocks[b].begin < blocks[a].end)
+        touched[a].push_back(blockVars[b]);
+  std::vector<std::vector<VarHandle>> vars(man.num_values);
+  for (uint32_t v = 0; v < man.num_values; ++v)
+    if (blockOf[v] != SIZE_MAX)
+      vars[v] = touched[blockOf[v]];
+  return vars;
 }
 
 /// Binds `given` (or allocates) one array per value of `kind`.
@@ -132,22 +182,21 @@ Executor::Executor(std::shared_ptr<const Module> module, Context ctx, std::vecto
   plan_->rng = NDArray(TShape{2}, ctx, DType::Int64);
   seed(std::random_device{}());
 
-  // Each value's pointer and variable.
+  // Each value's pointer and variables.
   std::vector<void *> ptr(man.num_values, nullptr);
-  std::vector<VarHandle> var(man.num_values, nullptr);
+  std::vector<std::vector<VarHandle>> var = arenaVars(m, plan_->blockVars);
   for (uint32_t v = 0; v < man.num_values; ++v) {
     const mxc_value &val = man.values[v];
     if (val.kind == MXC_VALUE_TEMP) {
       const NDArray &buf = plan_->arena[size_t(val.buffer)];
       ptr[v] = static_cast<char *>(buf.data().dptr) + val.offset;
-      var[v] = buf.var();
     } else if (val.kind == MXC_VALUE_RNG) {
       ptr[v] = plan_->rng.data().dptr;
-      var[v] = plan_->rng.var();
+      var[v] = {plan_->rng.var()};
     } else {
       MXRT_CHECK(!storage[v].isNone(), "bind: value '", val.name, "' has no array");
       ptr[v] = storage[v].data().dptr;
-      var[v] = storage[v].var();
+      var[v] = {storage[v].var()};
     }
   }
   for (uint32_t e = 0; e < man.num_entries; ++e)
@@ -158,10 +207,10 @@ Executor::Executor(std::shared_ptr<const Module> module, Context ctx, std::vecto
       l.name = std::string(kernel.name) + " (" + kernel.op + ")";
       for (int32_t a = 0; a < kernel.num_args; ++a) {
         l.args.push_back(ptr[kernel.args[a]]);
-        VarHandle h = var[kernel.args[a]];
         auto &list = a < kernel.num_reads ? l.reads : l.writes;
-        if (std::find(list.begin(), list.end(), h) == list.end())
-          list.push_back(h);
+        for (VarHandle h : var[kernel.args[a]])
+          if (std::find(list.begin(), list.end(), h) == list.end())
+            list.push_back(h);
       }
       // A variable both read and written is listed as written only.
       std::erase_if(l.reads, [&](VarHandle h) {

@@ -70,9 +70,10 @@ typedef struct mxc_value {
   int32_t reserved;
 } mxc_value;
 
-/** One planned chunk of the arena; each gets its own engine variable, so
- * kernels on different buffers may run in parallel and reuse of one buffer
- * is ordered by the engine. */
+/** One planned chunk of the arena. The executor gives each byte range a
+ * value occupies its own engine variable (shared with overlapping ranges),
+ * so kernels on disjoint bytes may run in parallel and reuse of bytes is
+ * ordered by the engine. */
 typedef struct mxc_buffer {
   int64_t bytes;
   int64_t alignment;

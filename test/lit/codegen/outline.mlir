@@ -60,18 +60,34 @@ func.func @main(%x: tensor<2x3x4xf32> {mx.name = "x"}, %g: tensor<3xf32> {mx.nam
 // -----
 
 // Memory planning's contract: mx.buffer on ops (slot and byte offset per
-// result) in the slots of mx.plan on the function. Two temporaries share
-// slot 0 here: n3 depends on n1 (the slot's last writer) and on n2 (its
-// reader: write after read); n2 gets a buffer of its own (no mx.buffer).
+// result) in the slots of mx.plan on the function. Kernels depend on each
+// other through the bytes they touch: n3's result overlaps n1's bytes in
+// slot 0, so n3 follows n1 (write after write) and n1's reader n2 (write
+// after read); n2 gets a buffer of its own (no mx.buffer).
 // CHECK-LABEL: module attributes {mx.manifest = {
 // CHECK-SAME: buffers = [{alignment = 64 : i64, bytes = 64 : i64}, {alignment = 64 : i64, bytes = 64 : i64}]
 // CHECK-SAME: {args = array<i32: 3, 4>, deps = array<i32: 0, 1>, flags = 0 : i64, name = "n3", op = "exp", reads = 1 : i64, symbol = "n2"}
 // CHECK-SAME: {buffer = 0 : i64, dtype = 0 : i32, grad_of = -1 : i64, kind = "temp", name = "n1_output", offset = 0 : i64
-// CHECK-SAME: {buffer = 0 : i64, dtype = 0 : i32, grad_of = -1 : i64, kind = "temp", name = "n3_output", offset = 32 : i64
+// CHECK-SAME: {buffer = 0 : i64, dtype = 0 : i32, grad_of = -1 : i64, kind = "temp", name = "n3_output", offset = 16 : i64
 func.func @main(%a: tensor<8xf32> {mx.name = "a"}) -> tensor<8xf32> attributes {mx.plan = {slots = array<i64: 64>}} {
   %0 = "mx.relu"(%a) {mx.buffer = [{slot = 0 : i64, offset = 0 : i64}]} : (tensor<8xf32>) -> tensor<8xf32> loc("n1")
   %1 = "mx.exp"(%0) : (tensor<8xf32>) -> tensor<8xf32> loc("n2")
-  %2 = "mx.exp"(%1) {mx.buffer = [{slot = 0 : i64, offset = 32 : i64}]} : (tensor<8xf32>) -> tensor<8xf32> loc("n3")
+  %2 = "mx.exp"(%1) {mx.buffer = [{slot = 0 : i64, offset = 16 : i64}]} : (tensor<8xf32>) -> tensor<8xf32> loc("n3")
   %3 = "mx.negative"(%2) : (tensor<8xf32>) -> tensor<8xf32> loc("n4")
   return %3 : tensor<8xf32>
+}
+
+// -----
+
+// Disjoint bytes of one slot are independent: the two branches (results at
+// offsets 0 and 32 of slot 0) have no dependency; the add follows both.
+// CHECK-LABEL: module attributes {mx.manifest = {
+// CHECK-SAME: {args = array<i32: 0, 3>, deps = array<i32>, flags = 0 : i64, name = "left"
+// CHECK-SAME: {args = array<i32: 1, 4>, deps = array<i32>, flags = 0 : i64, name = "right"
+// CHECK-SAME: {args = array<i32: 3, 4, 2>, deps = array<i32: 0, 1>, flags = 0 : i64, name = "join"
+func.func @main(%a: tensor<8xf32> {mx.name = "a"}, %b: tensor<8xf32> {mx.name = "b"}) -> tensor<8xf32> attributes {mx.plan = {slots = array<i64: 64>}} {
+  %0 = "mx.relu"(%a) {mx.buffer = [{slot = 0 : i64, offset = 0 : i64}]} : (tensor<8xf32>) -> tensor<8xf32> loc("left")
+  %1 = "mx.sigmoid"(%b) {mx.buffer = [{slot = 0 : i64, offset = 32 : i64}]} : (tensor<8xf32>) -> tensor<8xf32> loc("right")
+  %2 = "mx.elemwise_add"(%0, %1) : (tensor<8xf32>, tensor<8xf32>) -> tensor<8xf32> loc("join")
+  return %2 : tensor<8xf32>
 }
