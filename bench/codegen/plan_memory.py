@@ -5,8 +5,9 @@ Builds the training graph MXNet's Module binds (ResNet-18 v1 from
 test/data/models plus SoftmaxOutput; data and label without gradient),
 asks MXNet's executor how much it allocates for it (debug_str: "Total N MB
 allocated", the memory plan's pool, with and without MKLDNN) and asks mxc's
-planner the same (mxc import, mx-gradient, mx-plan-memory with stats):
-the arena placement (default), MXNet's pool placement, and one buffer per
+planner the same (mxc import, mx-gradient, mx-fuse as -O2 and above run
+it, mx-plan-memory with stats): the arena placement (the pipeline's
+default), MXNet's pool placement, without fusion (-O1), and one buffer per
 value. Arguments, gradients and auxiliary states are bound arrays on both
 sides and not counted. Compiled code's measured peak joins this table when
 the executor runs training steps.
@@ -44,13 +45,14 @@ def mxnet_figure(python, model, batch, out, mkldnn):
     return float(r.stdout.strip().splitlines()[-1])
 
 
-def mxc_plan(mxc, mxc_opt, symbol, batch, options):
+def mxc_plan(mxc, mxc_opt, symbol, batch, options, fuse=True):
     with tempfile.TemporaryDirectory() as tmp:
         mlir = os.path.join(tmp, "net.mlir")
         subprocess.run([mxc, "import", symbol, "--shape", f"data={batch},3,224,224", "-o", mlir],
                        check=True)
-        r = subprocess.run([mxc_opt, mlir, "--mx-gradient=grad-req=data:null,softmax_label:null",
-                            f"--mx-plan-memory=stats {options}", "-o", os.devnull],
+        r = subprocess.run([mxc_opt, mlir, "--mx-gradient=grad-req=data:null,softmax_label:null"] +
+                           (["--mx-fuse"] if fuse else []) +
+                           [f"--mx-plan-memory=stats {options}", "-o", os.devnull],
                            capture_output=True, text=True, check=True)
     m = re.search(r"planned (\d+) bytes.*unplanned (\d+) bytes.*peak live (\d+) bytes", r.stderr)
     return [int(x) / 2**20 for x in m.groups()]
@@ -71,10 +73,12 @@ def main():
         mx_mkldnn = mxnet_figure(args.mxnet_python, model, args.batch, symbol, mkldnn=True)
         arena, unplanned, peak = mxc_plan(mxc, mxc_opt, symbol, args.batch, "")
         pool, _, _ = mxc_plan(mxc, mxc_opt, symbol, args.batch, "placement=pool")
+        unfused, _, _ = mxc_plan(mxc, mxc_opt, symbol, args.batch, "", fuse=False)
     anchor = min(mx_plain, mx_mkldnn)
     print(f"ResNet-18 v1 training step, batch {args.batch}, float32 (MB; planned intermediates)")
     print(f"{'plan':<44}{'MB':>10}{'/ MXNet':>10}{'/ unplanned':>13}")
-    rows = [("mxc arena (default)", arena), ("mxc pool (MXNet's algorithm)", pool),
+    rows = [("mxc arena (default, fused)", arena), ("mxc pool (MXNet's algorithm)", pool),
+            ("mxc arena without fusion (-O1)", unfused),
             ("mxc unplanned (one buffer per value)", unplanned),
             ("mxc peak of live values", peak),
             ("MXNet 1.9.1 debug_str, plain CPU", mx_plain),
