@@ -73,7 +73,11 @@ public:
     pm.addPass(createConvertMathToLibmPass());
     pm.addPass(memref::createExpandStridedMetadataPass());
     pm.addPass(createLowerAffinePass());
-    pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+    // Kernel-local buffers through libmxrt's scratch cache (module_abi.h),
+    // not malloc: large blocks are reused instead of mapped per call.
+    FinalizeMemRefToLLVMConversionPassOptions memrefOptions;
+    memrefOptions.useGenericFunctions = true;
+    pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefOptions));
     pm.addPass(createArithToLLVMConversionPass());
     ConvertFuncToLLVMPassOptions funcOptions;
     funcOptions.useBarePtrCallConv = true;

@@ -21,6 +21,7 @@
 #ifndef MXRT_MODULE_ABI_H_
 #define MXRT_MODULE_ABI_H_
 
+#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -131,6 +132,23 @@ void mxrt_kernel_gemm(int32_t dtype, int32_t transA, int32_t transB, int64_t bat
                       int64_t N, int64_t K, const void *A, int64_t lda, int64_t strideA,
                       const void *B, int64_t ldb, int64_t strideB, void *C, int64_t ldc,
                       int64_t strideC);
+
+/** The memory a kernel allocates for its own temporaries (MLIR's generic
+ * allocation functions, which memref.alloc/dealloc lower to): blocks of
+ * 1 MiB or more are cached for reuse instead of being mapped and unmapped
+ * on every call (runtime/module/scratch.cc). Thread-safe. */
+#if defined(__GNUC__)
+__attribute__((visibility("default")))
+#endif
+void *_mlir_memref_to_llvm_alloc(size_t bytes);
+#if defined(__GNUC__)
+__attribute__((visibility("default")))
+#endif
+void *_mlir_memref_to_llvm_aligned_alloc(size_t alignment, size_t bytes);
+#if defined(__GNUC__)
+__attribute__((visibility("default")))
+#endif
+void _mlir_memref_to_llvm_free(void *ptr);
 
 /* ---- the checksum, defined once for the compiler and the loader -------- */
 
