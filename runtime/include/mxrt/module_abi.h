@@ -56,6 +56,9 @@ enum mxc_kernel_flags {
   /** The kernel calls a library routine of libmxrt that splits its work
    * over the engine's CPU workers (parallelFor); others run on one thread. */
   MXC_KERNEL_LIBRARY = 1,
+  /** The op has no lowering: the kernel calls mxrt_kernel_fallback, which
+   * runs the runtime's registered CPU kernel for it (also LIBRARY). */
+  MXC_KERNEL_FALLBACK = 2,
 };
 
 typedef struct mxc_value {
@@ -130,6 +133,32 @@ void mxrt_kernel_gemm(int32_t dtype, int32_t transA, int32_t transB, int64_t bat
                       int64_t N, int64_t K, const void *A, int64_t lda, int64_t strideA,
                       const void *B, int64_t ldb, int64_t strideB, void *C, int64_t ldc,
                       int64_t strideC);
+
+/** Runs the runtime's registered CPU kernel (OpImpl::cpu) of an op that
+ * the compiler cannot lower, synchronously on the calling thread. The
+ * descriptor is constant text the compiler embeds, one item per line:
+ *
+ *   mxc-fallback 1
+ *   op <MXNet op name>
+ *   node <node name>
+ *   train 0|1            OpContext::isTrain
+ *   attr <key>=<value>   per explicit attribute, MXNet's string form
+ *   in <dtype> <d0,d1,...>   per input, in order (empty dims: a scalar)
+ *   out <dtype> <dims>       per output, hidden ones included
+ *   mutate <input index>     per input the op updates in place
+ *   rng                  the op draws random numbers
+ *
+ * args: the inputs, the outputs, per `mutate` line the array receiving
+ * that input's new value, then (with `rng`) the executor's int64[2]
+ * random state (seed, counter), whose counter advances by the draws.
+ * It parses a descriptor once (cached by its text). It never throws: an
+ * error (a bad descriptor, the kernel's mxrt::Error) is kept for the
+ * caller, which the Executor rethrows so that it surfaces at the next wait
+ * on the kernel's outputs. */
+#if defined(__GNUC__)
+__attribute__((visibility("default")))
+#endif
+void mxrt_kernel_fallback(const char *descriptor, void *const *args);
 
 /* ---- the checksum, defined once for the compiler and the loader -------- */
 
