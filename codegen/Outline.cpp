@@ -78,8 +78,10 @@ struct Outliner {
   int32_t rngValue = -1;
   /// Sizes of planned slots (merged over entries: the largest wins).
   std::vector<int64_t> plannedSlots;
+  /// Remark on each op that falls back to the runtime's kernel.
+  bool report = false;
 
-  explicit Outliner(ModuleOp module) : module(module) {
+  Outliner(ModuleOp module, bool report) : module(module), report(report) {
     for (func::FuncOp f : module.getOps<func::FuncOp>())
       symbols.insert(f.getSymName().str());
   }
@@ -227,6 +229,10 @@ struct Outliner {
       if (failed(d))
         return failure();
       descriptor = std::move(*d);
+      if (report)
+        emitRemark(op->getLoc()) << "mx-outline-kernels: " << mlir::mx::getOpSpec(op).name
+                                 << (node.empty() ? std::string() : " '" + node + "'")
+                                 << " has no lowering: its kernel runs the runtime's CPU kernel";
     }
     std::string symbol = freshSymbol(node.empty() ? op->getName().stripDialect() : StringRef(node));
     kernelByKey[key] = symbol;
@@ -610,6 +616,8 @@ struct Outliner {
 };
 
 struct OutlineKernelsPass : mxc::codegen::impl::MxOutlineKernelsBase<OutlineKernelsPass> {
+  using Base::Base;
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
     func::FuncOp infer = module.lookupSymbol<func::FuncOp>("forward_infer");
@@ -618,7 +626,7 @@ struct OutlineKernelsPass : mxc::codegen::impl::MxOutlineKernelsBase<OutlineKern
       module.emitError("no @forward_infer entry function (run mx-entry-points first)");
       return signalPassFailure();
     }
-    Outliner outliner(module);
+    Outliner outliner(module, report);
     if (failed(outliner.outlineEntry(infer, MXC_ENTRY_FORWARD_INFER)) ||
         (train && failed(outliner.outlineEntry(train, MXC_ENTRY_FORWARD_TRAIN))))
       return signalPassFailure();

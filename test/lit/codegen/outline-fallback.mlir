@@ -1,4 +1,12 @@
 // RUN: mxc-opt %s --split-input-file --mx-entry-points --mx-outline-kernels --verify-diagnostics | FileCheck %s
+// RUN: not mxc-opt %s --split-input-file --mx-entry-points=train=true --mx-outline-kernels=report=true 2>&1 >/dev/null | FileCheck %s --check-prefix=REPORT
+
+// `report` names each op that falls back, once per kernel (forward_infer
+// and forward_train share them here; r2 shares r1's).
+// REPORT: remark: {{.*}}mx-outline-kernels: topk 'top' has no lowering: its kernel runs the runtime's CPU kernel
+// REPORT-NEXT: remark: {{.*}}mx-outline-kernels: _random_uniform_like 'noise' has no lowering
+// REPORT-NEXT: remark: {{.*}}mx-outline-kernels: reverse 'r1' has no lowering
+// REPORT-NOT: remark:
 
 // An op without a lowering but with a CPU kernel in the runtime (topk)
 // becomes a kernel that calls mxrt_kernel_fallback with a constant
