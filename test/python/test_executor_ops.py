@@ -92,12 +92,15 @@ class Case(object):
     replaces the imperative reference; `tol` may set the finite
     difference's tolerance ("fd") and step ("eps", for float32 outputs);
     `dtype` is the dtype bound (float32 for kernels that have no other),
-    `int_inputs` the inputs bound as int32 (indices of ops that want them)."""
+    `input_dtypes` overrides it per input index (int32 indices, the float32
+    inputs of mixed-precision updates), `aux_dtype` for the auxiliary
+    states (their float32 master weights and moments)."""
 
     def __init__(self, op, shapes, attrs=None, domains=signed, nodiff=(), grad=True, ref=None,
-                 aux=None, tol=None, name=None, dtype=F64, int_inputs=()):
+                 aux=None, tol=None, name=None, dtype=F64, input_dtypes=None, aux_dtype=None):
         self.op, self.shapes, self.attrs = op, shapes, attrs or {}
-        self.dtype, self.int_inputs = dtype, set(int_inputs)
+        self.dtype, self.input_dtypes = dtype, input_dtypes or {}
+        self.aux_dtype = aux_dtype
         self.domains = domains if isinstance(domains, (list, tuple)) else [domains] * len(shapes)
         self.nodiff, self.grad, self.ref, self.aux = set(nodiff), grad, ref, aux
         self.tol = tol or {}
@@ -304,7 +307,7 @@ def fallback_cases():
         Case("pick", [S, (2,)], {"axis": 1}, domains=[signed, indices(3)], nodiff=[1]),
         Case("take", [(3, 2), (2, 2)], domains=[signed, indices(3)], nodiff=[1]),
         Case("batch_take", [(3, 4), (3,)], domains=[signed, indices(4)], nodiff=[1],
-             int_inputs=[1]),
+             input_dtypes={1: "int32"}),
         Case("gather_nd", [(3, 2), (1, 2)], domains=[signed, indices(3)], nodiff=[1]),
         Case("scatter_nd", [(2,), (1, 2)], {"shape": (3,)}, domains=[signed, distinct_indices(3)],
              nodiff=[1]),
@@ -361,6 +364,7 @@ def fallback_cases():
         Case("_linspace", [], {"start": 0, "stop": 1, "num": 5, "dtype": F64}, grad=False),
         Case("_eye", [], {"N": 3, "M": 4, "k": 1, "dtype": F64}, grad=False),
         Case("all_finite", [S], grad=False),
+        Case("amp_multicast", [S, S], {"num_outputs": 2}),
     ]
     # Optimizer updates: the new weight (output) and the states they update
     # in place (the symbol's auxiliary states), forward only.
@@ -381,6 +385,12 @@ def fallback_cases():
         c.append(Case(op, [S, S], attrs, grad=False, aux=positive))
     c.append(Case("lamb_update_phase2", [S, S, (1,), (1,)], {"lr": 0.1},
                   domains=[signed, signed, positive, positive], grad=False))
+    # Mixed precision: float16 weight (and gradient) with float32 states.
+    half = {"dtype": "float16", "aux_dtype": "float32", "grad": False, "aux": positive}
+    for op, attrs in (("mp_sgd_update", {"lr": 0.1}),
+                      ("mp_sgd_mom_update", {"lr": 0.1, "momentum": 0.9}),
+                      ("mp_nag_mom_update", {"lr": 0.1, "momentum": 0.9})):
+        c.append(Case(op, [S, S], attrs, **half))
     return c
 
 
@@ -393,14 +403,14 @@ EXCLUDED = {
                          "Pooling cases run it in their backward",
     "_zeros_without_dtype": "its dtype comes from the op consuming it: alone in a graph it "
                             "has none to compile for",
-    "amp_multicast": "its outputs take the widest input dtype: one input is one plain copy "
-                     "(amp_cast covers the cast path), and the file binds one dtype for all",
+    "mp_lamb_update_phase1": "its float32 master weight is an argument after its two updated "
+                             "states (auxiliary): the positional one-op symbols here cannot "
+                             "bind it (lamb_update_phase1 is the same kernel's float32 path)",
+    "mp_lamb_update_phase2": "the runtime's shape function cannot infer the master weight's "
+                             "shape from the others (Error in operator ...: total no. of "
+                             "dimensions for weights and g must match), so it cannot be bound "
+                             "as an auxiliary state of inferred shape",
 }
-MIXED_PRECISION = ["mp_sgd_update", "mp_sgd_mom_update", "mp_nag_mom_update",
-                   "mp_lamb_update_phase1", "mp_lamb_update_phase2"]
-for _op in MIXED_PRECISION:
-    EXCLUDED[_op] = ("float16 weights with a float32 master copy: this file binds one dtype "
-                     "for every input (the float32 update is its non-mp_ twin's case)")
 
 # Random samplers: no imperative twin draws the same numbers, so their
 # cases check shape, range and moments instead (test_random_op).
@@ -441,7 +451,7 @@ def aux_values(case, sym, names, inputs):
 
 
 def input_dtype(case, i, dtype):
-    return "int32" if i in case.int_inputs else dtype
+    return case.input_dtypes.get(i, dtype)
 
 
 def bind(case, sym, names, inputs, reqs, grads, dtype=None):
@@ -450,7 +460,7 @@ def bind(case, sym, names, inputs, reqs, grads, dtype=None):
             for i, (n, x) in enumerate(zip(names, inputs))}
     grad_arrays = {n: mx.nd.array(g, dtype=dtype) for n, g in grads.items()}
     aux_init = aux_values(case, sym, names, inputs)
-    aux = [mx.nd.array(a, dtype=dtype) for a in aux_init] if aux_init else None
+    aux = [mx.nd.array(a, dtype=case.aux_dtype or dtype) for a in aux_init] if aux_init else None
     exe = sym.bind(mx.cpu(), args, args_grad=grad_arrays or None, grad_req=reqs,
                    aux_states=aux)
     return exe, args
@@ -464,8 +474,8 @@ def imperative(case, sym, names, inputs):
     """The outputs of mx.nd's op, then the states it updated in place."""
     if case.ref is not None:
         return case.ref(*inputs)
-    updated = [mx.nd.array(a, dtype=case.dtype) for a in aux_values(case, sym, names, inputs)] \
-        if callable(case.aux) else []
+    updated = [mx.nd.array(a, dtype=case.aux_dtype or case.dtype)
+               for a in aux_values(case, sym, names, inputs)] if callable(case.aux) else []
     ins = [mx.nd.array(x, dtype=input_dtype(case, i, case.dtype)) for i, x in enumerate(inputs)]
     out = op_of(mx.nd, case.op)(*ins, *updated, **case.attrs)
     outs = out if isinstance(out, (list, tuple)) else [out]
