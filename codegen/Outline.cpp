@@ -20,15 +20,19 @@
 // Then drop the entry functions and attach the manifest to the module.
 //
 //===----------------------------------------------------------------------===//
+#include "codegen/Fallback.h"
 #include "codegen/Lowering.h"
 #include "codegen/ManifestAttr.h"
 #include "codegen/Passes.h"
 #include "mx/MxBridge.h"
 #include "mx/MxGraph.h"
 #include "mx/MxOps.h"
+#include "mxrt/op_registry.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -74,8 +78,10 @@ struct Outliner {
   int32_t rngValue = -1;
   /// Sizes of planned slots (merged over entries: the largest wins).
   std::vector<int64_t> plannedSlots;
+  /// Remark on each op that falls back to the runtime's kernel.
+  bool report = false;
 
-  explicit Outliner(ModuleOp module) : module(module) {
+  Outliner(ModuleOp module, bool report) : module(module), report(report) {
     for (func::FuncOp f : module.getOps<func::FuncOp>())
       symbols.insert(f.getSymName().str());
   }
@@ -194,8 +200,10 @@ struct Outliner {
     return candidate;
   }
 
-  /// The kernel function computing `op` (shared with identical ops).
-  std::string kernelFor(Operation *op, ArrayRef<unsigned> mutated, bool usesRng) {
+  /// The kernel function computing `op` (shared with identical ops); with
+  /// `fallback`, one calling the runtime's CPU kernel (codegen/Fallback.h).
+  FailureOr<std::string> kernelFor(Operation *op, ArrayRef<unsigned> mutated, bool usesRng,
+                                   bool fallback) {
     std::string key;
     {
       llvm::raw_string_ostream os(key);
@@ -215,6 +223,17 @@ struct Outliner {
       return it->second;
 
     std::string node = mlir::mx::getNodeName(op);
+    std::string descriptor;
+    if (fallback) {
+      FailureOr<std::string> d = fallbackDescriptor(op, mutated, usesRng);
+      if (failed(d))
+        return failure();
+      descriptor = std::move(*d);
+      if (report)
+        emitRemark(op->getLoc()) << "mx-outline-kernels: " << mlir::mx::getOpSpec(op).name
+                                 << (node.empty() ? std::string() : " '" + node + "'")
+                                 << " has no lowering: its kernel runs the runtime's CPU kernel";
+    }
     std::string symbol = freshSymbol(node.empty() ? op->getName().stripDialect() : StringRef(node));
     kernelByKey[key] = symbol;
 
@@ -231,17 +250,22 @@ struct Outliner {
 
     OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
     auto func = b.create<func::FuncOp>(op->getLoc(), symbol, FunctionType::get(ctx, args, {}));
-    func->setAttr(kKernelAttr,
-                  b.getDictionaryAttr(
-                      {b.getNamedAttr("op", b.getStringAttr(mlir::mx::getOpSpec(op).name.data())),
-                       b.getNamedAttr("node", b.getStringAttr(node))}));
+    SmallVector<NamedAttribute> kernelAttrs{
+        b.getNamedAttr("op", b.getStringAttr(mlir::mx::getOpSpec(op).name.data())),
+        b.getNamedAttr("node", b.getStringAttr(node))};
+    if (fallback)
+      kernelAttrs.push_back(b.getNamedAttr("fallback", b.getUnitAttr()));
+    func->setAttr(kKernelAttr, b.getDictionaryAttr(kernelAttrs));
     unsigned nIn = op->getNumOperands(), nOut = op->getNumResults();
     for (auto [i, m] : llvm::enumerate(mutated))
       func.setArgAttr(unsigned(nIn + nOut + i), kMutatesAttr, b.getI64IntegerAttr(m));
     if (usesRng)
       func.setArgAttr(unsigned(args.size() - 1), kRngAttr, b.getUnitAttr());
 
-    fillKernel(func, op->getOperands(), {op}, op->getResults());
+    if (fallback)
+      fillFallbackKernel(module, func, descriptor, freshSymbol(symbol + "_descriptor"));
+    else
+      fillKernel(func, op->getOperands(), {op}, op->getResults());
     return symbol;
   }
 
@@ -484,7 +508,7 @@ struct Outliner {
       ManifestKernel k;
       SmallVector<Value> inputs;
       SmallVector<unsigned> mutated;
-      bool usesRng = false;
+      bool usesRng = false, fallback = false;
       // Where the results come from (inside a fused group: its root).
       ValueRange produced = op.getResults();
       if (fused) {
@@ -497,17 +521,24 @@ struct Outliner {
           if (!isa<mlir::mx::MxDialect>(inner.getDialect()) || inner.hasAttr(kTrainAttr))
             return inner.emitError() << "a fused group holds only mx ops in inference form, found '"
                                      << inner.getName() << "'";
+          if (isFallbackOp(&inner))
+            return inner.emitError() << "a fused group holds only ops with a lowering, found '"
+                                     << inner.getName() << "' (it runs the runtime's kernel)";
           k.op += (k.op.empty() ? "" : "+") + std::string(mlir::mx::getOpSpec(&inner).name);
         }
         k.name = mlir::mx::getNodeName(produced[0].getDefiningOp());
       } else {
         const mxrt::OpSpec &spec = mlir::mx::getOpSpec(&op);
         bool train = op.hasAttr(kTrainAttr);
-        if (train)
+        fallback = isFallbackOp(&op);
+        // A runtime kernel updates its mutated inputs whatever the mode.
+        if (train || fallback)
           for (int m : spec.mutateInputs)
             if (unsigned(m) < op.getNumOperands())
               mutated.push_back(unsigned(m));
-        usesRng = train && isa<mlir::mx::DropoutOp>(op);
+        usesRng = fallback ? mxrt::opImpl(spec).usesRandom : train && isa<mlir::mx::DropoutOp>(op);
+        if (fallback)
+          k.flags |= MXC_KERNEL_FALLBACK;
         inputs.assign(op.operand_begin(), op.operand_end());
         k.name = mlir::mx::getNodeName(&op);
         k.op = std::string(spec.name);
@@ -533,7 +564,14 @@ struct Outliner {
         k.args.push_back(valueOf.lookup(op.getOperand(m)));
       if (usesRng)
         k.args.push_back(rng());
-      k.symbol = fused ? fusedKernelFor(fused, inputs, k.op) : kernelFor(&op, mutated, usesRng);
+      if (fused) {
+        k.symbol = fusedKernelFor(fused, inputs, k.op);
+      } else {
+        FailureOr<std::string> symbol = kernelFor(&op, mutated, usesRng, fallback);
+        if (failed(symbol))
+          return failure();
+        k.symbol = std::move(*symbol);
+      }
       manifest.entries[opEntry].push_back(std::move(k));
     }
     return success();
@@ -606,6 +644,8 @@ struct Outliner {
 };
 
 struct OutlineKernelsPass : mxc::codegen::impl::MxOutlineKernelsBase<OutlineKernelsPass> {
+  using Base::Base;
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
     func::FuncOp infer = module.lookupSymbol<func::FuncOp>("forward_infer");
@@ -614,7 +654,7 @@ struct OutlineKernelsPass : mxc::codegen::impl::MxOutlineKernelsBase<OutlineKern
       module.emitError("no @forward_infer entry function (run mx-entry-points first)");
       return signalPassFailure();
     }
-    Outliner outliner(module);
+    Outliner outliner(module, report);
     if (failed(outliner.outlineEntry(infer, MXC_ENTRY_FORWARD_INFER)) ||
         (train && failed(outliner.outlineEntry(train, MXC_ENTRY_FORWARD_TRAIN))))
       return signalPassFailure();

@@ -42,7 +42,11 @@ def MxOutlineKernels : Pass<"mx-outline-kernels", "::mlir::ModuleOp"> {
     ops (same op, attributes, types and mode) share one kernel. Ops that
     mutate inputs get a write argument per mutated input (`mx.mutates`);
     ops drawing random numbers while training get the random state
-    (`mx.rng`). The entry functions are replaced by the `mx.manifest`
+    (`mx.rng`). An op no lowering handles but with a CPU kernel in the
+    runtime gets a kernel calling libmxrt's `mxrt_kernel_fallback` with a
+    constant descriptor of the op (`fallback` in its `mx.kernel`, flag 2 =
+    MXC_KERNEL_FALLBACK in the manifest; codegen/Fallback.h); `report`
+    names each such op in a remark. The entry functions are replaced by the `mx.manifest`
     module attribute: values (arguments, auxiliary states, outputs,
     gradients, intermediates with their arena buffer and offset), buffers,
     and per entry the kernels in order with their arguments and
@@ -54,7 +58,12 @@ def MxOutlineKernels : Pass<"mx-outline-kernels", "::mlir::ModuleOp"> {
     no lowering handles (with why, when a lowering declined).
   }];
   let dependentDialects = ["::mlir::bufferization::BufferizationDialect",
-                           "::mlir::memref::MemRefDialect"];
+                           "::mlir::memref::MemRefDialect", "::mlir::LLVM::LLVMDialect",
+                           "::mlir::arith::ArithDialect"];
+  let options = [
+    Option<"report", "report", "bool", /*default=*/"false",
+           "Report each op that runs the runtime's CPU kernel (no lowering), as remarks">,
+  ];
 }
 
 def MxConvertToLinalg : Pass<"convert-mx-to-linalg", "::mlir::func::FuncOp"> {

@@ -91,6 +91,9 @@ class OpInfo(object):
         self.no_gradient = info["no_gradient"]
         self.name_hint = info["name_hint"]
         self.internal = info["internal"]
+        # The runtime has a CPU kernel: mx.nd runs it, and bound symbols
+        # compile the op through it when no lowering handles it.
+        self.has_cpu_kernel = info["has_cpu_kernel"]
         # input name -> initializer MXNet sets as `__init__` on a variable
         # composed into it (BatchNorm: moving_mean -> zero).
         self.input_inits = dict(e.split(":", 1) for e in info["input_inits"])

@@ -188,6 +188,7 @@ nb::dict opInfo(const Op &op) {
   d["name_hint"] = info->name_hint;
   d["internal"] = bool(info->internal);
   d["input_inits"] = stringList(info->num_input_inits, info->input_inits);
+  d["has_cpu_kernel"] = bool(info->has_cpu_kernel);
   return d;
 }
 

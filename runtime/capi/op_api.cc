@@ -6,6 +6,7 @@
 // storage that lives as long as the process (a few hundred operators). An
 // mxrtOpHandle is a pointer to the table's OpSpec itself.
 #include "capi/op_internal.h"
+#include "mxrt/op_registry.h"
 
 #include <deque>
 #include <memory>
@@ -118,6 +119,7 @@ private:
     info.name_hint = keep(op.nameHint);
     info.internal = op.internal;
     info.input_inits = stringArray(op.inputInit, info.num_input_inits);
+    info.has_cpu_kernel = opImpl(op).cpu != nullptr;
   }
 
   std::vector<mxrtOpInfo> infos_;

@@ -70,7 +70,13 @@ void pushSeed(Generator &g, uint64_t key, Context ctx) {
       ctx, {}, {v}, FnProperty::Normal, 0, "random_seed");
 }
 
+/// The state ScopedRandomState installed on this thread, or null.
+thread_local uint64_t *tOverride = nullptr;
+
 } // namespace
+
+ScopedRandomState::ScopedRandomState(uint64_t *state) : prev_(tOverride) { tOverride = state; }
+ScopedRandomState::~ScopedRandomState() { tOverride = prev_; }
 
 void randomSeed(uint64_t seed) {
   Registry &r = registry();
@@ -94,6 +100,11 @@ void randomSeed(uint64_t seed, Context ctx) {
 VarHandle randomVar(Context ctx) { return registry().get(genContext(ctx)).var; }
 
 RandomStream reserveRandom(Context ctx, uint64_t blocks) {
+  if (uint64_t *state = tOverride) {
+    RandomStream s{keyFor(state[0], ctx), state[1]};
+    state[1] += blocks;
+    return s;
+  }
   Generator &g = registry().get(genContext(ctx));
   RandomStream s{g.key, g.next};
   g.next += blocks;

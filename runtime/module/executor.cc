@@ -232,8 +232,15 @@ void Executor::push(int entry) {
   std::shared_ptr<Plan> plan = plan_;
   for (const Plan::Launch &l : plan->entries[entry]) {
     const Plan::Launch *launch = &l;
-    engine->push([plan, launch](RunContext) { launch->fn(launch->args.data()); }, ctx_,
-                 launch->reads, launch->writes, FnProperty::Normal, 0, launch->name);
+    engine->push(
+        [plan, launch](RunContext) {
+          launch->fn(launch->args.data());
+          // A fallback kernel's error (module_abi.h): the engine stores it on
+          // the kernel's outputs, and the next wait on them rethrows it.
+          if (std::exception_ptr e = takeKernelError())
+            std::rethrow_exception(e);
+        },
+        ctx_, launch->reads, launch->writes, FnProperty::Normal, 0, launch->name);
   }
 }
 

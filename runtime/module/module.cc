@@ -158,7 +158,10 @@ std::string Module::describe() const {
     for (int32_t k = 0; k < entry.num_kernels; ++k) {
       const mxc_kernel &kernel = entry.kernels[k];
       os << "  [" << k << "] " << kernel.name << " (" << kernel.op << ")"
-         << ((kernel.flags & MXC_KERNEL_LIBRARY) ? " library" : "") << "  reads";
+         << ((kernel.flags & MXC_KERNEL_FALLBACK)  ? " fallback"
+             : (kernel.flags & MXC_KERNEL_LIBRARY) ? " library"
+                                                   : "")
+         << "  reads";
       for (int32_t a = 0; a < kernel.num_reads; ++a)
         os << " " << m.values[kernel.args[a]].name;
       os << "  writes";

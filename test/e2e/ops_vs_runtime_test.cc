@@ -108,6 +108,24 @@ std::vector<OpCase> cases() {
   for (const char *op : {"sum", "mean", "max", "min", "prod"})
     c.push_back({op, 1, {{"axis", "(1,)"}}, 0.5, 1.5, {TShape{3, 4, 5}}});
   c.push_back({"sum", 1, {{"axis", "(0, 2)"}, {"keepdims", "True"}}, -1, 1, {TShape{3, 4, 5}}});
+  // Ops without a lowering: their compiled kernel calls this very kernel
+  // (mxrt_kernel_fallback), through the descriptor and the module's arrays.
+  const std::vector<TShape> x345{TShape{3, 4, 5}};
+  c.push_back({"topk", 1, {{"k", "2"}, {"ret_typ", "value"}}, -1, 1, x345});
+  c.push_back({"topk", 1, {{"k", "3"}, {"axis", "1"}}, -1, 1, x345});
+  c.push_back({"sort", 1, {{"is_ascend", "False"}}, -1, 1, x345});
+  c.push_back({"argsort", 1, {{"axis", "0"}}, -1, 1, x345});
+  c.push_back({"argmax", 1, {{"axis", "2"}}, -1, 1, x345});
+  c.push_back({"argmin", 1, {{"axis", "1"}, {"keepdims", "True"}}, -1, 1, x345});
+  c.push_back({"tile", 1, {{"reps", "(2, 1, 3)"}}, -1, 1, x345});
+  c.push_back({"repeat", 1, {{"repeats", "2"}, {"axis", "1"}}, -1, 1, x345});
+  c.push_back({"reverse", 1, {{"axis", "(0, 2)"}}, -1, 1, x345});
+  c.push_back({"SequenceReverse", 1, {}, -1, 1, x345});
+  c.push_back({"LRN", 1, {{"nsize", "3"}}, -1, 1, {TShape{2, 4, 3, 3}}});
+  c.push_back({"space_to_depth", 1, {{"block_size", "2"}}, -1, 1, {TShape{1, 2, 4, 6}}});
+  c.push_back({"depth_to_space", 1, {{"block_size", "2"}}, -1, 1, {TShape{1, 8, 2, 3}}});
+  c.push_back({"smooth_l1", 1, {{"scalar", "1.5"}}, -2, 2, x345});
+  c.push_back({"gamma", 1, {}, 0.5, 3, x345});
   return c;
 }
 

@@ -1,15 +1,21 @@
-"""test_executor_ops.py - every op that compiles (docs/codegen.md, "Ops that
-compile"), alone in a symbol, through an executor: forward(is_train=True)
+"""test_executor_ops.py - every op with a CPU kernel in the runtime or a
+lowering (docs/codegen.md, "Ops that compile"; ops without a lowering
+compile through the runtime's kernel), alone in a symbol, through an
+executor: forward(is_train=True)
 against the imperative mx.nd result of the same op and attributes, every
 input gradient of backward(out_grads) against a central finite difference
 of the compiled forward in float64, and grad_req 'add' accumulating over
 two backward passes. Ops without a gradient (comparisons, rounding,
 indices) check forward only; loss layers check MXNet's fixed gradient.
 The float32 code (other math: polynomial approximations) is checked
-against the float64 results; Dropout's random mask on its own.
+against the float64 results; Dropout's random mask and the random samplers
+on their own. Optimizer updates also compare the states they update in
+place (auxiliary states of the symbol) with the imperative call's.
 
-The compiler cannot list the ops it lowers, so the table below is the
-list; compiles are cached per signature (MXC_CACHE_DIR) and run at -O0."""
+The compiler cannot list the ops it lowers, so the tables below are the
+list; test_every_op_with_a_cpu_kernel_has_a_case checks that they cover
+every op the runtime has a CPU kernel for (EXCLUDED says why not).
+Compiles are cached per signature (MXC_CACHE_DIR) and run at -O0."""
 import numpy as np
 import pytest
 
@@ -29,6 +35,10 @@ def fast_compiles():
 
 
 def op_of(namespace, name):
+    if name.startswith("_linalg_"):
+        return getattr(namespace.linalg, name[len("_linalg_"):])
+    if name.startswith("_random_") and name.endswith("_like"):
+        return getattr(namespace.random, name[len("_random_"):])
     return getattr(namespace, name, None) or getattr(namespace._internal, name)
 
 
@@ -76,13 +86,21 @@ class Case(object):
     one for all); `nodiff` are the inputs without a gradient (indices,
     labels, conditions); `grad` is False for ops with no gradient (forward
     only) or a function (inputs, heads) -> the fixed gradients of a loss
-    layer; `aux` gives the auxiliary states; `ref` replaces the imperative
-    reference; `tol` may set the finite difference's tolerance ("fd") and
-    step ("eps", for float32 outputs)."""
+    layer; `aux` gives the auxiliary states, or is a domain to draw them
+    from for an op that updates them in place (optimizer updates: their
+    new values are compared with the imperative call's too); `ref`
+    replaces the imperative reference; `tol` may set the finite
+    difference's tolerance ("fd") and step ("eps", for float32 outputs);
+    `dtype` is the dtype bound (float32 for kernels that have no other),
+    `input_dtypes` overrides it per input index (int32 indices, the float32
+    inputs of mixed-precision updates), `aux_dtype` for the auxiliary
+    states (their float32 master weights and moments)."""
 
     def __init__(self, op, shapes, attrs=None, domains=signed, nodiff=(), grad=True, ref=None,
-                 aux=None, tol=None, name=None):
+                 aux=None, tol=None, name=None, dtype=F64, input_dtypes=None, aux_dtype=None):
         self.op, self.shapes, self.attrs = op, shapes, attrs or {}
+        self.dtype, self.input_dtypes = dtype, input_dtypes or {}
+        self.aux_dtype = aux_dtype
         self.domains = domains if isinstance(domains, (list, tuple)) else [domains] * len(shapes)
         self.nodiff, self.grad, self.ref, self.aux = set(nodiff), grad, ref, aux
         self.tol = tol or {}
@@ -253,7 +271,159 @@ def cases():
     return c
 
 
-CASES = cases()
+def distinct_indices(high):
+    """Indices without repeats (scatter_nd: a repeated index is a race)."""
+    return lambda rng, shape: rng.permutation(high)[:int(np.prod(shape))].reshape(shape).astype(
+        np.float64)
+
+
+def lengths(high):
+    """Sequence lengths in [1, high]."""
+    return lambda rng, shape: rng.randint(1, high + 1, shape).astype(np.float64)
+
+
+def sigmoid_np(x):
+    return 1 / (1 + np.exp(-x))
+
+
+# Finite differences of float32-only kernels.
+F32_FD = {"fd": 2e-2, "eps": 1e-2}
+
+
+def fallback_cases():
+    """Ops without a lowering: they compile through the runtime's CPU kernel
+    (codegen/Fallback.h), so these compare that kernel's compiled run, and
+    the gradient rules built over it, with mx.nd."""
+    x3 = (2, 3, 4)
+    seq = [(3, 2, 2), (2,)]
+    c = [
+        Case("topk", [x3], {"k": 2, "ret_typ": "value"}, name="topk-value"),
+        Case("topk", [x3], {"k": 2, "axis": 1}, grad=False, name="topk-indices"),
+        Case("sort", [x3], {"axis": 1, "is_ascend": False}),
+        Case("argsort", [x3], grad=False),
+        Case("argmax", [x3], {"axis": 1}, grad=False),
+        Case("argmin", [x3], {"axis": 2, "keepdims": True}, grad=False),
+        Case("argmax_channel", [S], grad=False),
+        Case("pick", [S, (2,)], {"axis": 1}, domains=[signed, indices(3)], nodiff=[1]),
+        Case("take", [(3, 2), (2, 2)], domains=[signed, indices(3)], nodiff=[1]),
+        Case("batch_take", [(3, 4), (3,)], domains=[signed, indices(4)], nodiff=[1],
+             input_dtypes={1: "int32"}),
+        Case("gather_nd", [(3, 2), (1, 2)], domains=[signed, indices(3)], nodiff=[1]),
+        Case("scatter_nd", [(2,), (1, 2)], {"shape": (3,)}, domains=[signed, distinct_indices(3)],
+             nodiff=[1]),
+        Case("_ravel_multi_index", [(2, 3)], {"shape": (3, 4)}, domains=indices(3), grad=False),
+        Case("_unravel_index", [(3,)], {"shape": (3, 4)}, domains=indices(12), grad=False),
+        Case("SequenceMask", seq, {"use_sequence_length": True, "value": 0.5},
+             domains=[signed, lengths(3)], nodiff=[1]),
+        Case("SequenceLast", seq, {"use_sequence_length": True}, domains=[signed, lengths(3)],
+             nodiff=[1]),
+        Case("SequenceReverse", seq, {"use_sequence_length": True}, domains=[signed, lengths(3)],
+             nodiff=[1]),
+        Case("tile", [S], {"reps": (2, 2)}),
+        Case("repeat", [S], {"repeats": 2, "axis": 1}),
+        Case("reverse", [x3], {"axis": (0, 2)}),
+        Case("depth_to_space", [(1, 4, 2, 2)], {"block_size": 2}),
+        Case("space_to_depth", [(1, 1, 4, 4)], {"block_size": 2}),
+        Case("diag", [(3, 3)]),
+        Case("diag", [(3,)], name="diag-vector"),
+        Case("Crop", [(1, 1, 4, 4)], {"h_w": (2, 2), "num_args": 1, "offset": (1, 1)},
+             dtype="float32", tol=F32_FD),
+        Case("slice_like", [(3, 4), (2, 3)], nodiff=[1]),
+        Case("_split_v2", [(4, 3)], {"indices": (0, 1), "axis": 0}),
+        Case("_slice_assign", [(3, 4), (2, 2)], {"begin": (0, 1), "end": (2, 3)}),
+        Case("_slice_assign_scalar", [(3, 4)], {"begin": (0, 1), "end": (2, 3), "scalar": 2.0}),
+        Case("shape_array", [S], grad=False),
+        Case("size_array", [S], grad=False),
+        Case("khatri_rao", [(2, 3), (4, 3)], {"num_args": 2}, grad=False),
+        Case("LRN", [(1, 4, 2, 2)], {"nsize": 3}),
+        Case("L2Normalization", [x3], {"mode": "channel"}),
+        Case("InstanceNorm", [x3, (3,), (3,)], dtype="float32", tol=F32_FD),
+        Case("GroupNorm", [(2, 4, 3), (2,), (2,)], {"num_groups": 2}),
+        Case("UpSampling", [(1, 1, 2, 2)], {"scale": 2, "sample_type": "nearest",
+                                            "num_args": 1}),
+        Case("moments", [(2, 3)], {"axes": (1,)}),
+        Case("norm", [(2, 3)], {"ord": 2, "axis": 1}),
+        Case("nansum", [(2, 3)], {"axis": 1}),
+        Case("nanprod", [(2, 3)], {"axis": 1}),
+        Case("smooth_l1", [S], {"scalar": 1.0}),
+        Case("erfinv", [S], domains=unit),
+        Case("gamma", [S], domains=positive),
+        Case("gammaln", [S], domains=positive),
+        Case("_linalg_gemm", [(2, 3), (3, 2), (2, 2)], {"alpha": 1.5, "beta": 0.5}),
+        Case("_linalg_gemm2", [(2, 3), (3, 2)], {"alpha": 1.5}),
+        # MXNet scales the regression gradients by 1 / (outputs per sample).
+        Case("LinearRegressionOutput", [S, S], nodiff=[1],
+             grad=lambda ins, hs: [(ins[0] - ins[1]) / S[1], None]),
+        Case("LogisticRegressionOutput", [S, S], domains=[signed, bools], nodiff=[1],
+             grad=lambda ins, hs: [(sigmoid_np(ins[0]) - ins[1]) / S[1], None]),
+        Case("MAERegressionOutput", [S, S], nodiff=[1],
+             grad=lambda ins, hs: [np.sign(ins[0] - ins[1]) / S[1], None]),
+        Case("SVMOutput", [(2, 4), (2,)], domains=[signed, indices(4)], grad=False),
+        Case("softmax_cross_entropy", [(2, 4), (2,)], domains=[signed, indices(4)], nodiff=[1]),
+        Case("_arange", [], {"start": 1, "stop": 5, "dtype": F64}, grad=False),
+        Case("_linspace", [], {"start": 0, "stop": 1, "num": 5, "dtype": F64}, grad=False),
+        Case("_eye", [], {"N": 3, "M": 4, "k": 1, "dtype": F64}, grad=False),
+        Case("all_finite", [S], grad=False),
+        Case("amp_multicast", [S, S], {"num_outputs": 2}),
+    ]
+    # Optimizer updates: the new weight (output) and the states they update
+    # in place (the symbol's auxiliary states), forward only.
+    updates = {
+        "sgd_update": {"lr": 0.1, "wd": 0.01},
+        "sgd_mom_update": {"lr": 0.1, "momentum": 0.9},
+        "nag_mom_update": {"lr": 0.1, "momentum": 0.9},
+        "signsgd_update": {"lr": 0.1},
+        "signum_update": {"lr": 0.1, "momentum": 0.9},
+        "adam_update": {"lr": 0.1},
+        "ftml_update": {"lr": 0.1, "t": 2},
+        "ftrl_update": {"lr": 0.1},
+        "rmsprop_update": {"lr": 0.1},
+        "rmspropalex_update": {"lr": 0.1},
+        "lamb_update_phase1": {"t": 2, "wd": 0.01},
+    }
+    for op, attrs in updates.items():
+        c.append(Case(op, [S, S], attrs, grad=False, aux=positive))
+    c.append(Case("lamb_update_phase2", [S, S, (1,), (1,)], {"lr": 0.1},
+                  domains=[signed, signed, positive, positive], grad=False))
+    # Mixed precision: float16 weight (and gradient) with float32 states.
+    half = {"dtype": "float16", "aux_dtype": "float32", "grad": False, "aux": positive}
+    for op, attrs in (("mp_sgd_update", {"lr": 0.1}),
+                      ("mp_sgd_mom_update", {"lr": 0.1, "momentum": 0.9}),
+                      ("mp_nag_mom_update", {"lr": 0.1, "momentum": 0.9})):
+        c.append(Case(op, [S, S], attrs, **half))
+    return c
+
+
+CASES = cases() + fallback_cases()
+
+# Ops with a CPU kernel that this file does not run through an executor,
+# and why (test_every_op_with_a_cpu_kernel_has_a_case keeps this honest).
+EXCLUDED = {
+    "_backward_Pooling": "a backward op only the gradient pass makes (not in mx.sym); the "
+                         "Pooling cases run it in their backward",
+    "_zeros_without_dtype": "its dtype comes from the op consuming it: alone in a graph it "
+                            "has none to compile for",
+    "mp_lamb_update_phase1": "its float32 master weight is an argument after its two updated "
+                             "states (auxiliary): the positional one-op symbols here cannot "
+                             "bind it (lamb_update_phase1 is the same kernel's float32 path)",
+    "mp_lamb_update_phase2": "the runtime's shape function cannot infer the master weight's "
+                             "shape from the others (Error in operator ...: total no. of "
+                             "dimensions for weights and g must match), so it cannot be bound "
+                             "as an auxiliary state of inferred shape",
+}
+
+# Random samplers: no imperative twin draws the same numbers, so their
+# cases check shape, range and moments instead (test_random_op).
+RANDOM = {
+    "_random_uniform": ({"low": 2.0, "high": 3.0, "shape": (4000,)}, None),
+    "_random_normal": ({"loc": 1.0, "scale": 2.0, "shape": (4000,)}, None),
+    "_random_exponential": ({"lam": 4.0, "shape": (4000,)}, None),
+    "_random_randint": ({"low": -3, "high": 5, "shape": (4000,)}, None),
+    "_random_uniform_like": ({"low": 2.0, "high": 3.0}, (4000,)),
+    "_random_normal_like": ({"loc": 1.0, "scale": 2.0}, (4000,)),
+    "_random_exponential_like": ({"lam": 4.0}, (4000,)),
+    "_shuffle": ({}, (4000,)),
+}
 
 
 def params(cases):
@@ -270,10 +440,27 @@ def build(case):
     return sym, names, inputs, rng
 
 
-def bind(case, sym, names, inputs, reqs, grads, dtype=F64):
-    args = {n: mx.nd.array(x, dtype=dtype) for n, x in zip(names, inputs)}
+def aux_values(case, sym, names, inputs):
+    """The auxiliary states: given, or drawn from the case's domain for the
+    shapes the symbol infers (the same draws every call)."""
+    if not callable(case.aux):
+        return case.aux
+    _, _, shapes = sym.infer_shape(**{n: x.shape for n, x in zip(names, inputs)})
+    rng = np.random.RandomState(sum(map(ord, case.id)) + 1)
+    return [case.aux(rng, s).astype(np.float64) for s in shapes]
+
+
+def input_dtype(case, i, dtype):
+    return case.input_dtypes.get(i, dtype)
+
+
+def bind(case, sym, names, inputs, reqs, grads, dtype=None):
+    dtype = dtype or case.dtype
+    args = {n: mx.nd.array(x, dtype=input_dtype(case, i, dtype))
+            for i, (n, x) in enumerate(zip(names, inputs))}
     grad_arrays = {n: mx.nd.array(g, dtype=dtype) for n, g in grads.items()}
-    aux = [mx.nd.array(a, dtype=dtype) for a in case.aux] if case.aux else None
+    aux_init = aux_values(case, sym, names, inputs)
+    aux = [mx.nd.array(a, dtype=case.aux_dtype or dtype) for a in aux_init] if aux_init else None
     exe = sym.bind(mx.cpu(), args, args_grad=grad_arrays or None, grad_req=reqs,
                    aux_states=aux)
     return exe, args
@@ -283,11 +470,16 @@ def outputs(exe):
     return [o.asnumpy() for o in exe.outputs]
 
 
-def imperative(case, inputs):
+def imperative(case, sym, names, inputs):
+    """The outputs of mx.nd's op, then the states it updated in place."""
     if case.ref is not None:
         return case.ref(*inputs)
-    out = op_of(mx.nd, case.op)(*[mx.nd.array(x, dtype=F64) for x in inputs], **case.attrs)
-    return [o.asnumpy() for o in (out if isinstance(out, (list, tuple)) else [out])]
+    updated = [mx.nd.array(a, dtype=case.aux_dtype or case.dtype)
+               for a in aux_values(case, sym, names, inputs)] if callable(case.aux) else []
+    ins = [mx.nd.array(x, dtype=input_dtype(case, i, case.dtype)) for i, x in enumerate(inputs)]
+    out = op_of(mx.nd, case.op)(*ins, *updated, **case.attrs)
+    outs = out if isinstance(out, (list, tuple)) else [out]
+    return [o.asnumpy() for o in outs] + [a.asnumpy() for a in updated]
 
 
 def finite_difference(exe, args, name, heads, eps=1e-6):
@@ -317,7 +509,9 @@ def test_op(case):
                                                       for n in diff})
     exe.forward(is_train=True)
     got = outputs(exe)
-    want = imperative(case, inputs)
+    if callable(case.aux):
+        got += [a.asnumpy() for a in exe.aux_arrays]
+    want = imperative(case, sym, names, inputs)
     assert len(got) == len(want)
     for g, w in zip(got, want):
         assert g.shape == w.shape
@@ -347,9 +541,10 @@ def test_op(case):
     for _ in range(2):
         exe.forward(is_train=True)
         exe.backward([mx.nd.array(h, dtype=g.dtype) for h, g in zip(heads, got)])
+    rtol, atol = (1e-6, 1e-9) if case.dtype == F64 else (1e-5, 1e-6)
     for n in diff:
         np.testing.assert_allclose(exe.grad_dict[n].asnumpy(), start[n] + 2 * grads[n],
-                                   rtol=1e-6, atol=1e-9, err_msg="grad_req add of " + n)
+                                   rtol=rtol, atol=atol, err_msg="grad_req add of " + n)
 
 
 def forward_backward(case, sym, names, inputs, heads, dtype):
@@ -365,7 +560,8 @@ def forward_backward(case, sym, names, inputs, heads, dtype):
     return outs, [exe.grad_dict[n].asnumpy() for n in diff]
 
 
-@pytest.mark.parametrize("case", params(c for c in CASES if "dtype" not in c.attrs))
+@pytest.mark.parametrize("case", params(c for c in CASES
+                                         if "dtype" not in c.attrs and c.dtype == F64))
 def test_op_float32(case):
     """float32 code is not float64's (polynomial approximations of exp,
     tanh, erf...; float32 accumulation): forward and gradients against the
@@ -376,7 +572,7 @@ def test_op_float32(case):
     want_outs, want_grads = forward_backward(case, sym, names, inputs, heads, F64)
     outs, grads = forward_backward(case, sym, names, inputs, heads, "float32")
     for got, want in zip(outs + grads, want_outs + want_grads):
-        assert got.dtype == np.float32
+        assert got.dtype == (np.float32 if want.dtype == np.float64 else want.dtype)
         np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-5)
 
 
@@ -398,3 +594,52 @@ def test_dropout_training_mask():
     np.testing.assert_allclose(grad.asnumpy(), np.where(kept, 2 * head, 0), rtol=1e-12)
     exe.forward(is_train=False)
     np.testing.assert_allclose(exe.outputs[0].asnumpy(), x)
+
+
+def test_every_op_with_a_cpu_kernel_has_a_case():
+    """Every op the runtime has a CPU kernel for runs through an executor
+    here (it compiles: a lowering, or the runtime's kernel), or EXCLUDED
+    says why not."""
+    from mxc import _registry
+    infos = list(_registry.ops().values())
+    canonical = {alias: info.name for info in infos for alias in (info.name,) + info.aliases}
+    covered = {canonical[c.op] for c in CASES} | {canonical[n] for n in RANDOM}
+    with_kernel = {info.name for info in infos if info.has_cpu_kernel}
+    missing = sorted(with_kernel - covered - set(EXCLUDED))
+    assert not missing, "ops with a CPU kernel and no case: %s" % missing
+    stale = sorted(set(EXCLUDED) & covered)
+    assert not stale, "excluded ops that have a case: %s" % stale
+
+
+@pytest.mark.parametrize("op", sorted(RANDOM))
+def test_random_op(op):
+    """A sampler compiled through the runtime's kernel: the right shape,
+    values in range, moments near the distribution's (4000 draws), and a
+    second forward draws new numbers from the executor's random state."""
+    attrs, like = RANDOM[op]
+    rng = np.random.RandomState(7)
+    args = {}
+    if like is None:
+        sym = op_of(mx.sym, op)(**attrs)
+    else:
+        sym = op_of(mx.sym, op)(mx.sym.Variable("x"), **attrs)
+        args["x"] = mx.nd.array(rng.permutation(like[0]).astype(np.float64), dtype=F64)
+    exe = sym.bind(mx.cpu(), args, grad_req="null")
+    exe.forward()
+    first = exe.outputs[0].asnumpy()
+    exe.forward()
+    second = exe.outputs[0].asnumpy()
+    assert first.shape == (4000,)
+    assert not np.array_equal(first, second)
+    if op.endswith("uniform") or op.endswith("uniform_like"):
+        assert first.min() >= 2.0 and first.max() < 3.0
+        assert abs(first.mean() - 2.5) < 0.03
+    elif "normal" in op:
+        assert abs(first.mean() - 1.0) < 0.15 and abs(first.std() - 2.0) < 0.15
+    elif "exponential" in op:
+        assert first.min() >= 0 and abs(first.mean() - 0.25) < 0.02
+    elif op == "_random_randint":
+        assert set(np.unique(first)) == set(range(-3, 5))
+    else:  # _shuffle: a permutation of its input
+        np.testing.assert_array_equal(np.sort(first), np.arange(4000))
+        assert not np.array_equal(first, args["x"].asnumpy())

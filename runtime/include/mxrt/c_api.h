@@ -179,6 +179,8 @@ typedef struct {
   int internal;                  /**< created by compiler passes only: not an MXNet operator */
   uint32_t num_input_inits;      /**< "input:initializer" pairs: the `__init__` MXNet sets on */
   const char *const *input_inits; /**< variables composed into those inputs ("moving_mean:zero") */
+  int has_cpu_kernel;             /**< the runtime registered a CPU kernel (imperative calls, and
+                                       compiled modules for ops without a lowering) */
 } mxrtOpInfo;
 
 /** Number of operators in the table; mxrtOpGet(i) for i < that count. */

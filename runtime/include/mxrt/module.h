@@ -17,12 +17,19 @@
 #include "mxrt/module_abi.h"
 #include "mxrt/ndarray.h"
 
+#include <exception>
 #include <memory>
 #include <span>
 #include <string>
 #include <vector>
 
 namespace mxrt {
+
+/// The error the fallback kernels (mxrt_kernel_fallback) kept on this
+/// thread since the last call, or null; clears it. Kernels never throw
+/// through generated code, so whoever runs kernels asks after each one
+/// (the Executor does, and rethrows it into the engine).
+std::exception_ptr takeKernelError();
 
 class Module {
 public:

@@ -28,8 +28,10 @@
 extern "C" {
 #endif
 
-/** Bumped on every incompatible change of the structures below. */
-#define MXC_MODULE_ABI_VERSION 1
+/** Bumped on every incompatible change of the structures below or of the
+ * library routines a module needs (2: mxrt_kernel_fallback and the
+ * scratch allocation functions). */
+#define MXC_MODULE_ABI_VERSION 2
 /** The symbol every compiled module exports. */
 #define MXC_MODULE_MANIFEST_SYMBOL "mxc_module_manifest"
 
@@ -57,6 +59,9 @@ enum mxc_kernel_flags {
   /** The kernel calls a library routine of libmxrt that splits its work
    * over the engine's CPU workers (parallelFor); others run on one thread. */
   MXC_KERNEL_LIBRARY = 1,
+  /** The op has no lowering: the kernel calls mxrt_kernel_fallback, which
+   * runs the runtime's registered CPU kernel for it (also LIBRARY). */
+  MXC_KERNEL_FALLBACK = 2,
 };
 
 typedef struct mxc_value {
@@ -149,6 +154,32 @@ void *_mlir_memref_to_llvm_aligned_alloc(size_t alignment, size_t bytes);
 __attribute__((visibility("default")))
 #endif
 void _mlir_memref_to_llvm_free(void *ptr);
+
+/** Runs the runtime's registered CPU kernel (OpImpl::cpu) of an op that
+ * the compiler cannot lower, synchronously on the calling thread. The
+ * descriptor is constant text the compiler embeds, one item per line:
+ *
+ *   mxc-fallback 1
+ *   op <MXNet op name>
+ *   node <node name>
+ *   train 0|1            OpContext::isTrain
+ *   attr <key>=<value>   per explicit attribute, MXNet's string form
+ *   in <dtype> <d0,d1,...>   per input, in order (empty dims: a scalar)
+ *   out <dtype> <dims>       per output, hidden ones included
+ *   mutate <input index>     per input the op updates in place
+ *   rng                  the op draws random numbers
+ *
+ * args: the inputs, the outputs, per `mutate` line the array receiving
+ * that input's new value, then (with `rng`) the executor's int64[2]
+ * random state (seed, counter), whose counter advances by the draws.
+ * It parses a descriptor once (cached by its text). It never throws: an
+ * error (a bad descriptor, the kernel's mxrt::Error) is kept for the
+ * caller, which the Executor rethrows so that it surfaces at the next wait
+ * on the kernel's outputs. */
+#if defined(__GNUC__)
+__attribute__((visibility("default")))
+#endif
+void mxrt_kernel_fallback(const char *descriptor, void *const *args);
 
 /* ---- the checksum, defined once for the compiler and the loader -------- */
 

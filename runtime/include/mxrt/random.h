@@ -35,4 +35,19 @@ struct RandomStream {
 /// that writes randomVar(ctx) (the engine then serializes the callers).
 RandomStream reserveRandom(Context ctx, uint64_t blocks);
 
+/// While alive, reserveRandom on this thread draws from `state` (a seed
+/// and the next block, advanced by each reservation) instead of the
+/// device's generator: a compiled module runs the runtime's random kernels
+/// on its executor's own state, so its draws depend only on that seed.
+class ScopedRandomState {
+public:
+  explicit ScopedRandomState(uint64_t *state);
+  ~ScopedRandomState();
+  ScopedRandomState(const ScopedRandomState &) = delete;
+  ScopedRandomState &operator=(const ScopedRandomState &) = delete;
+
+private:
+  uint64_t *prev_;
+};
+
 } // namespace mxrt
