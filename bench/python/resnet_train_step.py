@@ -17,8 +17,10 @@ OMP_NUM_THREADS for MXNet, torch.set_num_threads for PyTorch.
 
 The first step (mxc: compiling the training graph; the others: allocation
 and primitive creation) is reported apart, with setup (bind + init), and
-left out of min/median/max. Peak resident memory (ru_maxrss) of each
-process is shown: mxc's includes the compiler.
+left out of min/median/max. The median CPU seconds of the process per step
+(all threads; spinning workers count) and its peak resident memory
+(ru_maxrss; mxc's includes the compiler) are shown too: on a loaded machine
+wall time depends on the share of the cores each process gets.
 
 Each framework runs in its own interpreter: mxc in this one's (.venv), MXNet
 in MXC_MXNET_PYTHON (/opt/mxnet-venv/bin/python), PyTorch in
@@ -56,13 +58,14 @@ def measure(setup, step, sync, steps):
     step(state)
     sync(state)
     t2 = time.perf_counter()
-    times = []
+    times, cpu = [], []
     for _ in range(steps):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         step(state)
         sync(state)
         times.append(time.perf_counter() - t)
-    print(json.dumps({'setup': t1 - t0, 'first': t2 - t1, 'steps': times,
+        cpu.append(time.process_time() - c)
+    print(json.dumps({'setup': t1 - t0, 'first': t2 - t1, 'steps': times, 'cpu': cpu,
                       'peak_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
@@ -128,7 +131,9 @@ def threads():
 
 
 def run(framework, args):
-    python = PYTHONS[framework]
+    python = PYTHONS.get(framework)
+    if python is None:
+        return None, "unknown framework (one of %s)" % ", ".join(PYTHONS)
     if not os.path.exists(python):
         return None, "%s not found (%s)" % (framework, python)
     payload = {"symbol": SYMBOL, "batch": args.batch, "steps": args.steps, "threads": threads(),
@@ -154,23 +159,23 @@ def main():
           "| cores: %d | threads: %d" % (os.cpu_count(), threads()))
     print("\nResNet-18 v1 training step (forward + backward + SGD update), batch %d, random "
           "data: seconds per step over %d steps" % (args.batch, args.steps))
-    print("| framework | setup | first step | min | median | max | peak RSS | mxc speed-up "
-          "(median) |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| framework | setup | first step | min | median | max | CPU s (median) | peak RSS | "
+          "mxc speed-up (median) |")
+    print("|---|---|---|---|---|---|---|---|---|")
     frameworks = args.frameworks.split(",")
     results = {fw: run(fw, args) for fw in frameworks}
     ours = results.get("mxc", (None, None))[0]
     for fw in frameworks:
         res, why = results[fw]
         if res is None:
-            print("| %s | %s | | | | | | |" % (fw, why))
+            print("| %s | %s | | | | | | | |" % (fw, why))
             continue
         s = res["steps"]
         ratio = ("%.2fx" % (np.median(s) / np.median(ours["steps"]))
                  if ours and fw != "mxc" else "")
-        print("| %s | %.2f | %.2f | %.3f | %.3f | %.3f | %.0f MB | %s |"
-              % (fw, res["setup"], res["first"], min(s), np.median(s), max(s), res["peak_mb"],
-                 ratio))
+        print("| %s | %.2f | %.2f | %.3f | %.3f | %.3f | %.2f | %.0f MB | %s |"
+              % (fw, res["setup"], res["first"], min(s), np.median(s), max(s),
+                 np.median(res["cpu"]), res["peak_mb"], ratio))
 
 
 if __name__ == "__main__":
