@@ -28,7 +28,11 @@ MXC_TORCH_PYTHON (/opt/bench-venv/bin/python). The machine's load comes
 first: on a shared machine compare ratios from one run.
 Goal (issue 7): faster than MXNet 1.9.1 and PyTorch.
 
-Usage: python bench/python/resnet_train_step.py [--steps 10] [--batch 32]
+With --cold, mxc runs with a fresh MXC_CACHE_DIR, so its setup includes
+compiling the training graph; otherwise a module compiled by an earlier run
+comes from the disk cache.
+
+Usage: python bench/python/resnet_train_step.py [--steps 10] [--batch 32] [--cold]
                                                 [--frameworks mxc,mxnet-1.9.1,pytorch]
 """
 import argparse
@@ -36,6 +40,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 
 import numpy as np
 
@@ -142,8 +147,12 @@ def run(framework, args):
         code = TORCH_PROGRAM
     else:
         code = MODULE_PROGRAM.replace("{module}", "mxc" if framework == "mxc" else "mxnet")
-    proc = subprocess.run([python, "-c", code, json.dumps(payload)], capture_output=True,
-                          text=True, cwd="/tmp", check=False)
+    with tempfile.TemporaryDirectory() as cache:
+        env = dict(os.environ)
+        if framework == "mxc" and args.cold:
+            env["MXC_CACHE_DIR"] = cache
+        proc = subprocess.run([python, "-c", code, json.dumps(payload)], capture_output=True,
+                              text=True, cwd="/tmp", env=env, check=False)
     if proc.returncode != 0:
         return None, "%s failed: %s" % (framework, proc.stderr.strip().splitlines()[-1:])
     return json.loads(proc.stdout.strip().splitlines()[-1]), None
@@ -154,6 +163,8 @@ def main():
     parser.add_argument("--steps", type=int, default=10, help="timed steps per framework")
     parser.add_argument("--batch", type=int, default=32)
     parser.add_argument("--frameworks", default="mxc,mxnet-1.9.1,pytorch")
+    parser.add_argument("--cold", action="store_true",
+                        help="mxc compiles afresh (empty MXC_CACHE_DIR) instead of a cache hit")
     args = parser.parse_args()
     print("load: %s" % open("/proc/loadavg", encoding="ascii").read().strip(),
           "| cores: %d | threads: %d" % (os.cpu_count(), threads()))
