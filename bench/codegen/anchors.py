@@ -6,8 +6,15 @@
   anchors.py mxnet-forward SYMBOL NAME=D,D,... REPEATS  (MXNet venv)
       seconds per inference forward + wait (random parameters)
   anchors.py torch-forward MODEL SHAPE REPEATS          (PyTorch venv)
-      seconds per inference forward of `mlp` or `resnet18` (same layers as
-      test/data/models; torch.no_grad, eval mode, default threads)
+      seconds per inference forward of `mlp`, `resnet18` or `resnet50` (same
+      layers as test/data/models; torch.no_grad, eval mode)
+  anchors.py ort-forward MODEL SHAPE REPEATS DIR         (PyTorch venv + onnxruntime)
+      seconds per inference run of the same PyTorch model exported to ONNX
+      (DIR/MODEL-SHAPE.onnx, exported once and reused) on ONNX Runtime's CPU
+      execution provider: all graph optimizations, sequential execution
+Any mode takes --threads=N (before the mode): OMP_NUM_THREADS for MXNet,
+torch.set_num_threads, ORT's intra_op_num_threads; without it each
+framework uses its default (every core).
 Prints one JSON list of seconds on the last line.
 """
 import json
@@ -16,6 +23,11 @@ import sys
 import time
 
 os.environ.setdefault("MXNET_SUBGRAPH_VERBOSE", "0")
+
+# Forward passes before timing: MKLDNN primitives, ORT's arena and PyTorch's
+# allocator settle in the first calls (the same count as bench::timeForward).
+WARMUP = 3
+THREADS = 0
 
 
 def shapes_of(args):
@@ -50,7 +62,7 @@ def mxnet_forward(symbol, shapes, repeats):
         if name.endswith("var"):
             v = np.abs(v) + 1
         arr[:] = v
-    for _ in range(5):
+    for _ in range(WARMUP):
         exe.forward(is_train=False)
         exe.outputs[0].wait_to_read()
     times = []
@@ -63,46 +75,62 @@ def mxnet_forward(symbol, shapes, repeats):
 
 
 def torch_model(name):
+    """`mlp`, or `resnet18` / `resnet50`: the Gluon model zoo's ResNet v1
+    layers as in test/data/models (basic blocks without conv bias; bottleneck
+    blocks with the stride on the first 1x1 convolution and bias on both 1x1
+    convolutions; downsampling 1x1 convolution without bias)."""
     import torch.nn as nn
     if name == "mlp":
         return nn.Sequential(nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 64), nn.ReLU(),
                              nn.Linear(64, 10), nn.Softmax(dim=1))
 
+    def conv_bn(cin, cout, kernel, stride, bias, relu):
+        layers = [nn.Conv2d(cin, cout, kernel, stride, kernel // 2, bias=bias),
+                  nn.BatchNorm2d(cout)]
+        return nn.Sequential(*(layers + [nn.ReLU()] if relu else layers))
+
     class Block(nn.Module):
-        def __init__(self, cin, cout, stride):
+        def __init__(self, cin, cout, stride, bottleneck):
             super().__init__()
-            self.c1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
-            self.b1 = nn.BatchNorm2d(cout)
-            self.c2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
-            self.b2 = nn.BatchNorm2d(cout)
+            if bottleneck:
+                mid = cout // 4
+                self.body = nn.Sequential(conv_bn(cin, mid, 1, stride, True, True),
+                                          conv_bn(mid, mid, 3, 1, False, True),
+                                          conv_bn(mid, cout, 1, 1, True, False))
+            else:
+                self.body = nn.Sequential(conv_bn(cin, cout, 3, stride, False, True),
+                                          conv_bn(cout, cout, 3, 1, False, False))
             self.down = None
             if stride != 1 or cin != cout:
-                self.down = nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False),
-                                          nn.BatchNorm2d(cout))
+                self.down = conv_bn(cin, cout, 1, stride, False, False)
             self.relu = nn.ReLU()
 
         def forward(self, x):
-            y = self.relu(self.b1(self.c1(x)))
-            y = self.b2(self.c2(y))
-            return self.relu(y + (self.down(x) if self.down is not None else x))
+            return self.relu(self.body(x) + (self.down(x) if self.down is not None else x))
 
+    bottleneck = name == "resnet50"
+    depths = [3, 4, 6, 3] if bottleneck else [2, 2, 2, 2]
+    widths = [256, 512, 1024, 2048] if bottleneck else [64, 128, 256, 512]
     layers = [nn.Conv2d(3, 64, 7, 2, 3, bias=False), nn.BatchNorm2d(64), nn.ReLU(),
               nn.MaxPool2d(3, 2, 1)]
     cin = 64
-    for cout, stride in [(64, 1), (128, 2), (256, 2), (512, 2)]:
-        layers += [Block(cin, cout, stride), Block(cout, cout, 1)]
-        cin = cout
-    layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(512, 1000)]
+    for depth, cout, stride in zip(depths, widths, [1, 2, 2, 2]):
+        for i in range(depth):
+            layers.append(Block(cin, cout, stride if i == 0 else 1, bottleneck))
+            cin = cout
+    layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(cin, 1000)]
     return nn.Sequential(*layers)
 
 
 def torch_forward(name, shape, repeats):
     import torch
+    if THREADS:
+        torch.set_num_threads(THREADS)
     model = torch_model(name).eval()
     x = torch.rand(*shape)
     times = []
     with torch.no_grad():
-        for _ in range(5):
+        for _ in range(WARMUP):
             model(x)
         for _ in range(repeats):
             t = time.perf_counter()
@@ -111,15 +139,53 @@ def torch_forward(name, shape, repeats):
     return times
 
 
+def ort_forward(name, shape, repeats, workdir):
+    import numpy as np
+    import onnxruntime as ort
+    path = os.path.join(workdir, "%s-%s.onnx" % (name, "x".join(map(str, shape))))
+    if not os.path.exists(path):
+        import torch
+        # The TorchScript exporter (dynamo=False): the torch.export one needs
+        # onnxscript, which the bench venv does not carry.
+        torch.onnx.export(torch_model(name).eval(), (torch.rand(*shape),), path + ".tmp",
+                          input_names=["data"], opset_version=17, dynamo=False)
+        os.replace(path + ".tmp", path)
+    opts = ort.SessionOptions()
+    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    if THREADS:
+        opts.intra_op_num_threads = THREADS
+        opts.inter_op_num_threads = 1
+    sess = ort.InferenceSession(path, opts, providers=["CPUExecutionProvider"])
+    x = {"data": np.random.RandomState(0).uniform(0, 1, shape).astype(np.float32)}
+    for _ in range(WARMUP):
+        sess.run(None, x)
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        sess.run(None, x)
+        times.append(time.perf_counter() - t)
+    return times
+
+
 def main():
-    mode = sys.argv[1]
+    global THREADS  # pylint: disable=global-statement
+    argv = sys.argv[1:]
+    if argv[0].startswith("--threads="):
+        THREADS = int(argv.pop(0).split("=")[1])
+        # Read by MXNet's OpenMP (MKLDNN) when it loads.
+        os.environ["OMP_NUM_THREADS"] = str(THREADS)
+    mode = argv[0]
     if mode == "mxnet-bind":
-        r = mxnet_bind(sys.argv[2], shapes_of(sys.argv[3:-1]), int(sys.argv[-1]))
+        r = mxnet_bind(argv[1], shapes_of(argv[2:-1]), int(argv[-1]))
     elif mode == "mxnet-forward":
-        r = mxnet_forward(sys.argv[2], shapes_of(sys.argv[3:-1]), int(sys.argv[-1]))
+        r = mxnet_forward(argv[1], shapes_of(argv[2:-1]), int(argv[-1]))
     else:
-        shape = tuple(int(d) for d in sys.argv[3].split(","))
-        r = torch_forward(sys.argv[2], shape, int(sys.argv[4]))
+        shape = tuple(int(d) for d in argv[2].split(","))
+        if mode == "ort-forward":
+            r = ort_forward(argv[1], shape, int(argv[3]), argv[4])
+        else:
+            r = torch_forward(argv[1], shape, int(argv[3]))
     print(json.dumps(r))
 
 

@@ -69,7 +69,8 @@ inline std::string fmt(const Stats &s, double scale, const char *unit) {
   if (!s.valid)
     return "n/a";
   char b[96];
-  std::snprintf(b, sizeof b, "%.3g / %.3g / %.3g %s", s.min * scale, s.median * scale,
+  // 4 digits: seconds-long forwards in ms stay out of exponent notation.
+  std::snprintf(b, sizeof b, "%.4g / %.4g / %.4g %s", s.min * scale, s.median * scale,
                 s.max * scale, unit);
   return b;
 }
