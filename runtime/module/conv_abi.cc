@@ -38,15 +38,15 @@ struct Conv {
   }
 };
 
-void blas(bool ta, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda, const float *B,
-          int64_t ldb, float beta, float *C, int64_t ldc) {
-  cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, CblasNoTrans, int(M), int(N), int(K),
-              1.0f, A, int(lda), B, int(ldb), beta, C, int(ldc));
+void blas(bool ta, bool tb, int64_t M, int64_t N, int64_t K, const float *A, int64_t lda,
+          const float *B, int64_t ldb, float beta, float *C, int64_t ldc) {
+  cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, int(M),
+              int(N), int(K), 1.0f, A, int(lda), B, int(ldb), beta, C, int(ldc));
 }
-void blas(bool ta, int64_t M, int64_t N, int64_t K, const double *A, int64_t lda, const double *B,
-          int64_t ldb, double beta, double *C, int64_t ldc) {
-  cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, CblasNoTrans, int(M), int(N), int(K),
-              1.0, A, int(lda), B, int(ldb), beta, C, int(ldc));
+void blas(bool ta, bool tb, int64_t M, int64_t N, int64_t K, const double *A, int64_t lda,
+          const double *B, int64_t ldb, double beta, double *C, int64_t ldc) {
+  cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, int(M),
+              int(N), int(K), 1.0, A, int(lda), B, int(ldb), beta, C, int(ldc));
 }
 
 /// C = op(A) B + beta C: split over the workers (mxrt's gemm) when the
@@ -57,7 +57,7 @@ void product(bool split, bool ta, int64_t M, int64_t N, int64_t K, const T *A, i
   if (split)
     mxrt::kernels::cpu::gemm(ta, false, M, N, K, T(1), A, lda, B, ldb, beta, C, ldc);
   else
-    blas(ta, M, N, K, A, lda, B, ldb, beta, C, ldc);
+    blas(ta, false, M, N, K, A, lda, B, ldb, beta, C, ldc);
 }
 
 /// The range [lo, hi) of output positions o along one axis whose input
@@ -166,7 +166,55 @@ template <class Fn> void rowsOf(bool split, int64_t rows, int64_t grain, const F
     body(0, rows);
 }
 
+/// A weight gradient's shape (the data's channels as images, the output
+/// gradient as the window: a window larger than the output, few images):
+/// per-image GEMMs would be long and thin. Instead each worker takes input
+/// channels c and adds their rank-K updates y[f, (n, o)] += w[f, c, k]
+/// col[(n, o), k] into its own partial sum (col gathers channel c of every
+/// image, in runs of KW contiguous inputs); the partials add up at the end.
+bool byChannels(const Conv &v) { return v.G == 1 && v.OH * v.OW < v.K(); }
+
+template <class T> void conv2dByChannels(const Conv &v, const T *x, const T *w, T *y) {
+  const int64_t O = v.OH * v.OW, K = v.K(), cols = v.N * O, out = v.F * cols;
+  const int threads = serialForced() ? 1 : cpuThreads();
+  const int64_t parts = std::min<int64_t>(v.C, 4 * int64_t(threads));
+  std::vector<T> partial(size_t(parts * out), T(0));
+  parallelFor(parts, 1, [&](int64_t lo, int64_t hi) {
+    T *col = scratch<T>(size_t(cols * K));
+    for (int64_t part = lo; part < hi; ++part)
+      for (int64_t c = part * v.C / parts; c < (part + 1) * v.C / parts; ++c) {
+        for (int64_t n = 0; n < v.N; ++n)
+          for (int64_t oy = 0; oy < v.OH; ++oy)
+            for (int64_t ox = 0; ox < v.OW; ++ox) {
+              T *row = col + ((n * v.OH + oy) * v.OW + ox) * K;
+              const T *xc = x + (n * v.C + c) * v.H * v.W;
+              for (int64_t ky = 0; ky < v.KH; ++ky) {
+                const int64_t iy = oy * v.sh - v.ph + ky * v.dh;
+                for (int64_t kx = 0; kx < v.KW; ++kx) {
+                  const int64_t ix = ox * v.sw - v.pw + kx * v.dw;
+                  row[ky * v.KW + kx] =
+                      iy >= 0 && iy < v.H && ix >= 0 && ix < v.W ? xc[iy * v.W + ix] : T(0);
+                }
+              }
+            }
+        blas(false, true, v.F, cols, K, w + c * K, v.C * K, col, K, T(1),
+             partial.data() + part * out, cols);
+      }
+  });
+  // y[n, f, o] += the partials' [f, (n, o)].
+  for (int64_t part = 0; part < parts; ++part)
+    for (int64_t f = 0; f < v.F; ++f)
+      for (int64_t n = 0; n < v.N; ++n) {
+        const T *p = partial.data() + part * out + f * cols + n * O;
+        T *yo = y + (n * v.F + f) * O;
+        for (int64_t o = 0; o < O; ++o)
+          yo[o] += p[o];
+      }
+}
+
 template <class T> void conv2d(const Conv &v, const T *x, const T *w, T *y) {
+  if (byChannels(v))
+    return conv2dByChannels(v, x, w, y);
   const int64_t O = v.OH * v.OW, rows = v.Cg() * v.K();
   const bool direct = v.direct();
   forEachImage(v, [&](int64_t n, bool split) {

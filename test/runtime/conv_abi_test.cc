@@ -1,7 +1,8 @@
 // conv_abi_test.cc - mxrt_kernel_conv2d / mxrt_kernel_deconv2d (the routines
 // compiled convolutions call) against a direct double-precision loop nest:
 // odd shapes, stride, padding, dilation, groups, 1-D (H = 1), 1x1 windows,
-// one image (the split path) and many (the parallel path), float32/64.
+// one image (the split path) and many (the parallel path), windows larger
+// than the output (the by-channel path of weight gradients), float32/64.
 #include "mxrt/module_abi.h"
 
 #include <gtest/gtest.h>
@@ -106,6 +107,7 @@ const Case kCases[] = {
     {4, 5, 6, 6, 7, 1, 1, 1, 1, 1, 0, 0, 1, 1},   // 1x1: no im2col
     {6, 2, 1, 17, 3, 1, 1, 4, 1, 2, 0, 1, 1, 2},  // 1-D as H = 1
     {1, 128, 12, 12, 3, 1, 8, 8, 1, 1, 0, 0, 1, 1}, // a weight gradient's shape
+    {3, 5, 9, 8, 4, 1, 6, 5, 2, 1, 1, 2, 1, 2},     // the same, strided, padded, dilated
     {2, 3, 5, 5, 3, 3, 5, 5, 1, 1, 2, 2, 1, 1},   // depthwise, window as big as the image
 };
 
