@@ -47,8 +47,8 @@ Value mxc::codegen::buildConvolutionCall(OpBuilder &b, Location loc, Value data,
     windowExprs.push_back(dim(unsigned(kLoop + i)));
   }
   auto constantMap = [&](int64_t rank) {
-    return AffineMap::get(loops, 0, SmallVector<AffineExpr>(size_t(rank), getAffineConstantExpr(0, ctx)),
-                          ctx);
+    return AffineMap::get(
+        loops, 0, SmallVector<AffineExpr>(size_t(rank), getAffineConstantExpr(0, ctx)), ctx);
   };
   // The forward weight (F, Cg, k..) is read through its map; the transposed
   // one (C, Fg, k..) is indexed by the group, so a window operand gives the
@@ -90,8 +90,9 @@ Value mxc::codegen::buildConvolutionCall(OpBuilder &b, Location loc, Value data,
           if (!transposed) {
             // The input under output o and tap k: o * stride - pad + k * dilate.
             pos = nb.create<arith::AddIOp>(
-                l, nb.create<arith::SubIOp>(l, nb.create<arith::MulIOp>(l, o, c(w.stride[i])),
-                                            c(w.pad[i])),
+                l,
+                nb.create<arith::SubIOp>(l, nb.create<arith::MulIOp>(l, o, c(w.stride[i])),
+                                         c(w.pad[i])),
                 kd);
             valid = nb.create<arith::AndIOp>(
                 l, valid,
@@ -114,8 +115,8 @@ Value mxc::codegen::buildConvolutionCall(OpBuilder &b, Location loc, Value data,
             valid = nb.create<arith::AndIOp>(l, valid, ok);
           }
           // Clamped so the read stays inside; `valid` discards it.
-          at.push_back(nb.create<arith::MinSIOp>(
-              l, nb.create<arith::MaxSIOp>(l, pos, c(0)), c(extent - 1)));
+          at.push_back(
+              nb.create<arith::MinSIOp>(l, nb.create<arith::MaxSIOp>(l, pos, c(0)), c(extent - 1)));
         }
         // Outside the window the reads pick the operands' block arguments
         // (then multiplied by a discarded zero): used, those operands stay
@@ -133,12 +134,12 @@ Value mxc::codegen::buildConvolutionCall(OpBuilder &b, Location loc, Value data,
         prod = nb.create<arith::SelectOp>(l, valid, prod, constant(nb, l, elem, 0));
         nb.create<linalg::YieldOp>(l, Value(nb.create<arith::AddFOp>(l, args.back(), prod)));
       });
-  generic.setLibraryCallAttr(
-      b.getStringAttr(transposed ? kDeconvolutionCall : kConvolutionCall));
+  generic.setLibraryCallAttr(b.getStringAttr(transposed ? kDeconvolutionCall : kConvolutionCall));
   // The window as the routine takes it: groups, then stride, pad and
   // dilation over two dims (a 1-D window is a 2-D one of height 1).
   SmallVector<int64_t> attr{G};
-  for (auto [v, unit] : {std::pair{ArrayRef<int64_t>(w.stride), 1}, {ArrayRef<int64_t>(w.pad), 0},
+  for (auto [v, unit] : {std::pair{ArrayRef<int64_t>(w.stride), 1},
+                         {ArrayRef<int64_t>(w.pad), 0},
                          {ArrayRef<int64_t>(w.dilate), 1}}) {
     if (d == 1)
       attr.push_back(unit);

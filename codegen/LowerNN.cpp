@@ -168,8 +168,8 @@ struct ConvolutionLowering : MxLowering<mx::ConvolutionOp> {
     w.groups = attrs.getInt("num_group");
     RankedTensorType out = tensorType(op.getOutput());
     if (convIsLibraryCall(tensorType(op.getData()), w)) {
-      Value init = biasInit(rewriter, op.getLoc(), out.getShape(), out.getElementType(),
-                            op.getBias(), 1);
+      Value init =
+          biasInit(rewriter, op.getLoc(), out.getShape(), out.getElementType(), op.getBias(), 1);
       rewriter.replaceOp(op, buildConvolutionCall(rewriter, op.getLoc(), op.getData(),
                                                   op.getWeight(), init, w, /*transposed=*/false));
       return success();

@@ -58,8 +58,9 @@ func::FuncOp getOrDeclare(ModuleOp module, StringRef name, ArrayRef<Type> params
 func::FuncOp getOrDeclareGemm(ModuleOp module) {
   OpBuilder b(module.getContext());
   Type i32 = b.getI32Type(), i64 = b.getI64Type(), ptr = LLVM::LLVMPointerType::get(b.getContext());
-  return getOrDeclare(module, kGemmSymbol,
-                      {i32, i32, i32, i64, i64, i64, i64, ptr, i64, i64, ptr, i64, i64, ptr, i64, i64});
+  return getOrDeclare(
+      module, kGemmSymbol,
+      {i32, i32, i32, i64, i64, i64, i64, ptr, i64, i64, ptr, i64, i64, ptr, i64, i64});
 }
 
 /// The address of a memref's first element as an !llvm.ptr.
@@ -151,8 +152,8 @@ bool bodyReads(linalg::GenericOp op, Value buffer) {
 LogicalResult rewriteConvolution(linalg::GenericOp op) {
   std::optional<StringRef> name = op.getLibraryCall();
   auto window = op->getAttrOfType<DenseI64ArrayAttr>(mxc::codegen::kConvWindowAttr);
-  if (!name || (*name != mxc::codegen::kConvolutionCall &&
-                *name != mxc::codegen::kDeconvolutionCall) ||
+  if (!name ||
+      (*name != mxc::codegen::kConvolutionCall && *name != mxc::codegen::kDeconvolutionCall) ||
       !window || window.size() != 7 || op.getNumDpsInits() != 1 || op.getNumDpsInputs() < 2)
     return failure();
   bool transposed = *name == mxc::codegen::kDeconvolutionCall;
@@ -160,7 +161,8 @@ LogicalResult rewriteConvolution(linalg::GenericOp op) {
         y = op.getDpsInitOperand(0)->get();
   for (Value v : {x, w, y}) {
     auto t = dyn_cast<MemRefType>(v.getType());
-    if (!t || !memref::isStaticShapeAndContiguousRowMajor(t) || (t.getRank() != 3 && t.getRank() != 4))
+    if (!t || !memref::isStaticShapeAndContiguousRowMajor(t) ||
+        (t.getRank() != 3 && t.getRank() != 4))
       return failure();
   }
   if (!bodyReads(op, x) || (transposed && !bodyReads(op, w)))

@@ -74,8 +74,7 @@ std::pair<int64_t, int64_t> validRange(int64_t out, int64_t extent, int64_t s, i
 /// Rows [r0, r1) of one image's column matrix (Cg*KH*KW, OH*OW) for group
 /// g: col[(c, ky, kx), (oy, ox)] = x[g*Cg + c, oy*sh - ph + ky*dh, ox*sw - pw
 /// + kx*dw], zero outside the image.
-template <class T>
-void im2col(const Conv &v, const T *x, int64_t r0, int64_t r1, T *col) {
+template <class T> void im2col(const Conv &v, const T *x, int64_t r0, int64_t r1, T *col) {
   const int64_t O = v.OH * v.OW;
   for (int64_t r = r0; r < r1; ++r) {
     const int64_t c = r / v.K(), ky = r / v.KW % v.KH, kx = r % v.KW;
@@ -106,8 +105,7 @@ void im2col(const Conv &v, const T *x, int64_t r0, int64_t r1, T *col) {
 /// H*W) of one image added into its output (Fg, OH, OW), y[f, iy*sh - ph +
 /// ky*dh, ix*sw - pw + kx*dw] += col[(f, ky, kx), (iy, ix)]. Rows of one f
 /// write the same output plane, so callers split at multiples of K.
-template <class T>
-void col2im(const Conv &v, const T *col, int64_t r0, int64_t r1, T *y) {
+template <class T> void col2im(const Conv &v, const T *col, int64_t r0, int64_t r1, T *y) {
   const int64_t I = v.H * v.W;
   for (int64_t r = r0; r < r1; ++r) {
     const int64_t f = r / v.K(), ky = r / v.KW % v.KH, kx = r % v.KW;

@@ -87,9 +87,9 @@ template <class T> void check(const Case &c, bool transposed) {
   std::vector<T> xt = as<T>(x), wt = as<T>(w), yt = as<T>(y);
   reference(c, transposed, OH, OW, x, w, y);
   const int32_t dtype = sizeof(T) == 8 ? 1 : 0;
-  (transposed ? mxrt_kernel_deconv2d : mxrt_kernel_conv2d)(
-      dtype, c.N, c.C, c.H, c.W, c.F, c.G, c.KH, c.KW, OH, OW, c.sh, c.sw, c.ph, c.pw, c.dh, c.dw,
-      xt.data(), wt.data(), yt.data());
+  (transposed ? mxrt_kernel_deconv2d
+              : mxrt_kernel_conv2d)(dtype, c.N, c.C, c.H, c.W, c.F, c.G, c.KH, c.KW, OH, OW, c.sh,
+                                    c.sw, c.ph, c.pw, c.dh, c.dw, xt.data(), wt.data(), yt.data());
   const double tol = sizeof(T) == 8 ? 1e-10 : 1e-4;
   for (size_t i = 0; i < y.size(); ++i)
     ASSERT_NEAR(double(yt[i]), y[i], tol * (1 + std::fabs(y[i])))
@@ -101,14 +101,14 @@ template <class T> void check(const Case &c, bool transposed) {
 
 const Case kCases[] = {
     // N, C, H, W, F, G, KH, KW, sh, sw, ph, pw, dh, dw
-    {5, 3, 9, 7, 4, 1, 3, 3, 1, 1, 0, 0, 1, 1},   // plain, odd sizes, many images
-    {1, 6, 11, 13, 4, 2, 3, 2, 2, 3, 1, 2, 1, 1}, // one image, groups, stride, pad
-    {3, 4, 10, 9, 6, 2, 3, 3, 1, 2, 2, 1, 2, 3},  // dilation
-    {4, 5, 6, 6, 7, 1, 1, 1, 1, 1, 0, 0, 1, 1},   // 1x1: no im2col
-    {6, 2, 1, 17, 3, 1, 1, 4, 1, 2, 0, 1, 1, 2},  // 1-D as H = 1
+    {5, 3, 9, 7, 4, 1, 3, 3, 1, 1, 0, 0, 1, 1},     // plain, odd sizes, many images
+    {1, 6, 11, 13, 4, 2, 3, 2, 2, 3, 1, 2, 1, 1},   // one image, groups, stride, pad
+    {3, 4, 10, 9, 6, 2, 3, 3, 1, 2, 2, 1, 2, 3},    // dilation
+    {4, 5, 6, 6, 7, 1, 1, 1, 1, 1, 0, 0, 1, 1},     // 1x1: no im2col
+    {6, 2, 1, 17, 3, 1, 1, 4, 1, 2, 0, 1, 1, 2},    // 1-D as H = 1
     {1, 128, 12, 12, 3, 1, 8, 8, 1, 1, 0, 0, 1, 1}, // a weight gradient's shape
     {3, 5, 9, 8, 4, 1, 6, 5, 2, 1, 1, 2, 1, 2},     // the same, strided, padded, dilated
-    {2, 3, 5, 5, 3, 3, 5, 5, 1, 1, 2, 2, 1, 1},   // depthwise, window as big as the image
+    {2, 3, 5, 5, 3, 3, 5, 5, 1, 1, 2, 2, 1, 1},     // depthwise, window as big as the image
 };
 
 TEST(ConvAbi, Conv2dMatchesDirectLoops) {
