@@ -1,7 +1,9 @@
 //===- LowerNN.cpp - layers with weights or windows -> linalg -------------===//
 //
 // FullyConnected, dot and batch_dot become matrix products (linalg.matmul
-// and its transposed forms); Convolution becomes pad + im2col (a gather as
+// and its transposed forms); Convolution becomes, for float32/float64 over
+// one or two spatial dims, a generic the CPU target calls libmxrt's
+// convolution for (LowerConvCall.cpp), else pad + im2col (a gather as
 // linalg.generic) + one matrix product per image and group, the bias
 // broadcast into the accumulator first; Pooling becomes a windowed
 // reduction (linalg.generic with a window operand, as linalg's pooling ops)
@@ -147,7 +149,7 @@ struct BatchDotLowering : MxLowering<mx::BatchDotOp> {
 };
 
 /// Convolution (1-, 2- or 3-D, channel-first, any group count): see
-/// buildConvolution.
+/// buildConvolutionCall (float32/float64, 1-/2-D) and buildConvolution.
 struct ConvolutionLowering : MxLowering<mx::ConvolutionOp> {
   using MxLowering::MxLowering;
   LogicalResult lower(mx::ConvolutionOp op, const mxrt::Attrs &attrs,
@@ -164,6 +166,14 @@ struct ConvolutionLowering : MxLowering<mx::ConvolutionOp> {
     w.dilate = spatialAttr(attrs, "dilate", d, 1);
     w.pad = spatialAttr(attrs, "pad", d, 0);
     w.groups = attrs.getInt("num_group");
+    RankedTensorType out = tensorType(op.getOutput());
+    if (convIsLibraryCall(tensorType(op.getData()), w)) {
+      Value init =
+          biasInit(rewriter, op.getLoc(), out.getShape(), out.getElementType(), op.getBias(), 1);
+      rewriter.replaceOp(op, buildConvolutionCall(rewriter, op.getLoc(), op.getData(),
+                                                  op.getWeight(), init, w, /*transposed=*/false));
+      return success();
+    }
     rewriter.replaceOp(op, buildConvolution(rewriter, op.getLoc(), op.getData(), op.getWeight(),
                                             op.getBias(), w, tensorType(op.getOutput())));
     return success();

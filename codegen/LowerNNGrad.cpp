@@ -2,9 +2,11 @@
 //
 // The gradient rules (passes/GradientRulesNN.cpp) express a convolution's
 // data gradient as Deconvolution and a pooling's as _backward_Pooling:
-//   - Deconvolution (the transposed convolution) is one matrix product per
-//     image and group (weight^T times the data: the columns, as
-//     Convolution's matmuls, buildGroupedMatmuls) and col2im written as a
+//   - Deconvolution (the transposed convolution), for float32/float64 over
+//     one or two spatial dims, a generic the CPU target calls libmxrt's
+//     transposed convolution for (LowerConvCall.cpp); otherwise one matrix
+//     product per image and group (weight^T times the data: the columns,
+//     as Convolution's matmuls, buildGroupedMatmuls) and col2im written as a
 //     gather: each output sums the columns whose window covers it (no
 //     scatter, no zeros multiplied: the columns are as small as the data
 //     times the window);
@@ -63,6 +65,20 @@ struct DeconvolutionLowering : MxLowering<mx::DeconvolutionOp> {
       Iprod *= xt.getDimSize(int64_t(2 + i));
     }
 
+    Value init;
+    if (Value bias = op.getBias())
+      init = buildMapped(rewriter, loc, out.getShape(), elem, ValueRange{bias},
+                         {AffineMap::get(unsigned(2 + d), 0, {getAffineDimExpr(1, ctx)}, ctx)},
+                         [](OpBuilder &, Location, ValueRange xs) { return xs[0]; });
+    else
+      init = filledTensor(rewriter, loc, out.getShape(), elem, 0.0);
+    ConvWindow win{SmallVector<int64_t>(kernel.begin(), kernel.end()), stride, dilate, pad, G};
+    if (convIsLibraryCall(xt, win)) {
+      rewriter.replaceOp(op, buildConvolutionCall(rewriter, loc, op.getData(), op.getWeight(), init,
+                                                  win, /*transposed=*/true));
+      return success();
+    }
+
     // The columns (N, G, Fg * K, I): w[g]^T (Fg*K x Cg) data[n, g] (Cg x I).
     Value x4 = reshapeTo(rewriter, loc, op.getData(), {N, G, Cg, Iprod});
     Value w3 = reshapeTo(rewriter, loc, op.getWeight(), {G, Cg, Fg * Kprod});
@@ -76,13 +92,6 @@ struct DeconvolutionLowering : MxLowering<mx::DeconvolutionOp> {
 
     // col2im as a gather: loops (n, f, x.., k..), the k loops reducing over
     // a window operand.
-    Value init;
-    if (Value bias = op.getBias())
-      init = buildMapped(rewriter, loc, out.getShape(), elem, ValueRange{bias},
-                         {AffineMap::get(unsigned(2 + d), 0, {getAffineDimExpr(1, ctx)}, ctx)},
-                         [](OpBuilder &, Location, ValueRange xs) { return xs[0]; });
-    else
-      init = filledTensor(rewriter, loc, out.getShape(), elem, 0.0);
     unsigned loops = unsigned(2 + 2 * d);
     SmallVector<AffineExpr> winExprs, outExprs;
     for (unsigned i = 0; i < 2 + d; ++i)

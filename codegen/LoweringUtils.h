@@ -150,6 +150,17 @@ struct ConvWindow {
 Value buildConvolution(OpBuilder &b, Location loc, Value data, Value weight, Value bias,
                        const ConvWindow &window, RankedTensorType out);
 
+/// Whether a convolution of `data` with this window lowers through
+/// buildConvolutionCall (float32/float64, 1 or 2 spatial dims).
+bool convIsLibraryCall(RankedTensorType data, const ConvWindow &window);
+
+/// init + the convolution of `data` (N, C, *S) with `weight` (F, C/G, *k),
+/// or with `transposed` the transposed convolution (weight (C, F/G, *k)),
+/// into init's shape: a linalg.generic the CPU target turns into a libmxrt
+/// call (LowerConvCall.cpp).
+Value buildConvolutionCall(OpBuilder &b, Location loc, Value data, Value weight, Value init,
+                           const ConvWindow &window, bool transposed);
+
 /// One matrix product per image n and group g on tensor slices (scf.for):
 /// acc[n, g] += A[g] B[n, g], or A[g]^T B[n, g] with transposeA. A: (G, M,
 /// K) or (G, K, M); B: (N, G, K, O); acc: (N, G, M, O).

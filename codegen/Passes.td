@@ -121,7 +121,9 @@ def MxcCpuLibraryCalls : Pass<"mxc-cpu-library-calls", "::mlir::ModuleOp"> {
     forms, on memrefs whose rows are contiguous, by calls to
     `mxrt_kernel_sgemm` / `mxrt_kernel_dgemm` (runtime/module/kernel_abi.cc):
     OpenBLAS split over the engine's CPU workers. Others stay for the
-    generated path.
+    generated path. The convolution generics the lowerings mark with
+    library_call "mxrt_kernel_conv2d" / "mxrt_kernel_deconv2d" (on dense
+    memrefs) become calls to those routines.
 
     Before: `linalg.matmul ins(%a, %b : memref<8x16xf32>, memref<16x4xf32>) outs(%c : ...)`.
     After: `func.call @mxrt_kernel_sgemm(%ta, %tb, %m, %n, %k, %pa, %lda, ...)`.

@@ -29,8 +29,8 @@ extern "C" {
 #endif
 
 /** Bumped on every incompatible change of the structures below or of the
- * library routines a module needs (2: mxrt_kernel_fallback and the
- * scratch allocation functions). */
+ * library routines a module needs (2: mxrt_kernel_fallback, the
+ * convolution routines and the scratch allocation functions). */
 #define MXC_MODULE_ABI_VERSION 2
 /** The symbol every compiled module exports. */
 #define MXC_MODULE_MANIFEST_SYMBOL "mxc_module_manifest"
@@ -180,6 +180,30 @@ void _mlir_memref_to_llvm_free(void *ptr);
 __attribute__((visibility("default")))
 #endif
 void mxrt_kernel_fallback(const char *descriptor, void *const *args);
+
+/** y += conv(x, w), channel-first 2-D (1-D: H = KH = OH = 1): x (N, C, H, W),
+ * w (F, C/G, KH, KW), y (N, F, OH, OW), all dense; stride (sh, sw), zero
+ * padding (ph, pw), dilation (dh, dw), G groups. im2col + GEMM per image,
+ * parallel over the images (parallelFor). dtype 0 float32, 1 float64. */
+#if defined(__GNUC__)
+__attribute__((visibility("default")))
+#endif
+void mxrt_kernel_conv2d(int32_t dtype, int64_t N, int64_t C, int64_t H, int64_t W, int64_t F,
+                        int64_t G, int64_t KH, int64_t KW, int64_t OH, int64_t OW, int64_t sh,
+                        int64_t sw, int64_t ph, int64_t pw, int64_t dh, int64_t dw,
+                        const void *x, const void *w, void *y);
+
+/** y += the transposed convolution of x (MXNet's Deconvolution, the data
+ * gradient of a convolution): x (N, C, H, W), w (C, F/G, KH, KW), y (N, F,
+ * OH, OW) with y[oy] gathering x[iy] for oy = iy * sh - ph + ky * dh (and
+ * likewise along W). GEMM + col2im per image, parallel over the images. */
+#if defined(__GNUC__)
+__attribute__((visibility("default")))
+#endif
+void mxrt_kernel_deconv2d(int32_t dtype, int64_t N, int64_t C, int64_t H, int64_t W, int64_t F,
+                          int64_t G, int64_t KH, int64_t KW, int64_t OH, int64_t OW, int64_t sh,
+                          int64_t sw, int64_t ph, int64_t pw, int64_t dh, int64_t dw,
+                          const void *x, const void *w, void *y);
 
 /* ---- the checksum, defined once for the compiler and the loader -------- */
 

@@ -1,34 +1,51 @@
 // RUN: mxc-opt %s --split-input-file --convert-mx-to-linalg | FileCheck %s
 
-// Deconvolution (Convolution's data gradient): one matmul per image and
-// group, weight^T times the data (the columns, 18 = 2 filters x 3x3
-// window, by 9 inputs), then col2im as a gather: each output sums, over the
-// window (reduction loops), the column whose input position
-// (x + pad - k * dilate) / stride divides and lies inside the data.
-// CHECK-LABEL: func.func @deconvolution
-// CHECK: scf.for
-// CHECK: linalg.matmul_transpose_a ins(%{{.*}}, %{{.*}} : tensor<4x18xf32>, tensor<4x9xf32>) outs(%{{.*}} : tensor<18x9xf32>)
-// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]} ins(%{{.*}} : tensor<3x3xf32>) outs(%{{.*}} : tensor<1x2x5x5xf32>)
-// CHECK: arith.divui
+// Deconvolution (Convolution's data gradient), float32 over one or two
+// spatial dims: one generic marked for libmxrt's mxrt_kernel_deconv2d; the
+// data and weight are read at computed positions (the input i with i *
+// stride - pad + k * dilate = o, where it divides), a window operand gives
+// the (channel, tap) extents.
+// CHECK-LABEL: func.func @deconvolution_call
+// CHECK: linalg.generic {{.*}} library_call = "mxrt_kernel_deconv2d"} ins(%arg0, %arg1, %{{.*}} : tensor<1x4x3x3xf32>, tensor<4x2x3x3xf32>, tensor<4x3x3xf32>) outs(%{{.*}} : tensor<1x2x5x5xf32>) attrs = {mxc.conv_window = array<i64: 1, 2, 2, 1, 1, 1, 1>}
 // CHECK: arith.remui
-// CHECK: tensor.extract %{{.*}} : tensor<1x2x3x3x3x3xf32>
-// CHECK: arith.select
-func.func @deconvolution(%x: tensor<1x4x3x3xf32>, %w: tensor<4x2x3x3xf32>) -> tensor<1x2x5x5xf32> {
+// CHECK: tensor.extract %arg0
+// CHECK: tensor.extract %arg1
+func.func @deconvolution_call(%x: tensor<1x4x3x3xf32>, %w: tensor<4x2x3x3xf32>) -> tensor<1x2x5x5xf32> {
   %0 = "mx.Deconvolution"(%x, %w) {kernel = array<i64: 3, 3>, num_filter = 2 : i64, pad = array<i64: 1, 1>, stride = array<i64: 2, 2>} : (tensor<1x4x3x3xf32>, tensor<4x2x3x3xf32>) -> tensor<1x2x5x5xf32>
   return %0 : tensor<1x2x5x5xf32>
 }
 
 // -----
 
+// Other dtypes: one matmul per image and
+// group, weight^T times the data (the columns, 18 = 2 filters x 3x3
+// window, by 9 inputs), then col2im as a gather: each output sums, over the
+// window (reduction loops), the column whose input position
+// (x + pad - k * dilate) / stride divides and lies inside the data.
+// CHECK-LABEL: func.func @deconvolution
+// CHECK: scf.for
+// CHECK: linalg.matmul_transpose_a ins(%{{.*}}, %{{.*}} : tensor<4x18xf16>, tensor<4x9xf16>) outs(%{{.*}} : tensor<18x9xf16>)
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]} ins(%{{.*}} : tensor<3x3xf16>) outs(%{{.*}} : tensor<1x2x5x5xf16>)
+// CHECK: arith.divui
+// CHECK: arith.remui
+// CHECK: tensor.extract %{{.*}} : tensor<1x2x3x3x3x3xf16>
+// CHECK: arith.select
+func.func @deconvolution(%x: tensor<1x4x3x3xf16>, %w: tensor<4x2x3x3xf16>) -> tensor<1x2x5x5xf16> {
+  %0 = "mx.Deconvolution"(%x, %w) {kernel = array<i64: 3, 3>, num_filter = 2 : i64, pad = array<i64: 1, 1>, stride = array<i64: 2, 2>} : (tensor<1x4x3x3xf16>, tensor<4x2x3x3xf16>) -> tensor<1x2x5x5xf16>
+  return %0 : tensor<1x2x5x5xf16>
+}
+
+// -----
+
 // Unit stride: no divisibility test; groups: one matmul per group.
 // CHECK-LABEL: func.func @deconvolution_groups
-// CHECK: linalg.matmul_transpose_a ins(%{{.*}}, %{{.*}} : tensor<2x6xf32>, tensor<2x3xf32>)
+// CHECK: linalg.matmul_transpose_a ins(%{{.*}}, %{{.*}} : tensor<2x6xf16>, tensor<2x3xf16>)
 // CHECK: linalg.generic
 // CHECK-NOT: arith.remui
 // CHECK: linalg.yield
-func.func @deconvolution_groups(%x: tensor<1x4x3xf32>, %w: tensor<4x3x2xf32>) -> tensor<1x6x4xf32> {
-  %0 = "mx.Deconvolution"(%x, %w) {kernel = array<i64: 2>, num_filter = 6 : i64, num_group = 2 : i64} : (tensor<1x4x3xf32>, tensor<4x3x2xf32>) -> tensor<1x6x4xf32>
-  return %0 : tensor<1x6x4xf32>
+func.func @deconvolution_groups(%x: tensor<1x4x3xf16>, %w: tensor<4x3x2xf16>) -> tensor<1x6x4xf16> {
+  %0 = "mx.Deconvolution"(%x, %w) {kernel = array<i64: 2>, num_filter = 6 : i64, num_group = 2 : i64} : (tensor<1x4x3xf16>, tensor<4x3x2xf16>) -> tensor<1x6x4xf16>
+  return %0 : tensor<1x6x4xf16>
 }
 
 // -----
