@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
 #include <vector>
 
 namespace {
@@ -176,7 +177,13 @@ template <class T> void conv2dByChannels(const Conv &v, const T *x, const T *w, 
   const int64_t O = v.OH * v.OW, K = v.K(), cols = v.N * O, out = v.F * cols;
   const int threads = serialForced() ? 1 : cpuThreads();
   const int64_t parts = std::min<int64_t>(v.C, 4 * int64_t(threads));
-  std::vector<T> partial(size_t(parts * out), T(0));
+  // From the kernels' scratch cache: a vector this size would be a fresh
+  // mmap, page-faulted in on every call.
+  std::unique_ptr<T, void (*)(void *)> partialBlock(
+      static_cast<T *>(_mlir_memref_to_llvm_alloc(size_t(parts * out) * sizeof(T))),
+      _mlir_memref_to_llvm_free);
+  T *partial = partialBlock.get();
+  std::fill(partial, partial + parts * out, T(0));
   parallelFor(parts, 1, [&](int64_t lo, int64_t hi) {
     T *col = scratch<T>(size_t(cols * K));
     for (int64_t part = lo; part < hi; ++part)
@@ -196,14 +203,14 @@ template <class T> void conv2dByChannels(const Conv &v, const T *x, const T *w, 
               }
             }
         blas(false, true, v.F, cols, K, w + c * K, v.C * K, col, K, T(1),
-             partial.data() + part * out, cols);
+             partial + part * out, cols);
       }
   });
   // y[n, f, o] += the partials' [f, (n, o)].
   for (int64_t part = 0; part < parts; ++part)
     for (int64_t f = 0; f < v.F; ++f)
       for (int64_t n = 0; n < v.N; ++n) {
-        const T *p = partial.data() + part * out + f * cols + n * O;
+        const T *p = partial + part * out + f * cols + n * O;
         T *yo = y + (n * v.F + f) * O;
         for (int64_t o = 0; o < O; ++o)
           yo[o] += p[o];
