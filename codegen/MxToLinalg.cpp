@@ -1,14 +1,19 @@
 //===- MxToLinalg.cpp - the convert-mx-to-linalg pass ---------------------===//
 //
 // Thin glue over the lowering patterns (codegen/Lower*.cpp): apply them
-// greedily, then report every mx op left, naming op and node, with the
-// reason a pattern gave when it declined. Also the small queries the
+// greedily to each function; a single-op kernel whose lowering declined
+// the configuration runs the runtime's CPU kernel instead (Fallback.h);
+// then report every mx op left, naming op and node, with the reason a
+// pattern gave when it declined. Also the small queries the
 // outliner asks (is there a lowering for this op? does it depend on the
 // training mode? which kernel argument receives a mutated input?).
 //
 //===----------------------------------------------------------------------===//
+#include "codegen/Fallback.h"
 #include "codegen/Lowering.h"
+#include "codegen/ManifestAttr.h"
 #include "codegen/Passes.h"
+#include "mx/MxBridge.h"
 #include "mx/MxOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -22,6 +27,8 @@
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 #include "llvm/ADT/StringSet.h"
+
+#include "mxrt/op_registry.h"
 
 #include <mutex>
 
@@ -94,33 +101,98 @@ Value mxc::codegen::getRngBuffer(Operation *op) {
 }
 
 namespace {
+
+/// If `op`, left in the kernel function `func` of which it is the only mx
+/// op because its lowering declined, has a runtime CPU kernel that the
+/// kernel's arguments can feed, turns `func` into a fallback kernel and
+/// returns true. Fails when the runtime's inference disagrees (said).
+FailureOr<bool> fallBackDeclined(ModuleOp module, func::FuncOp func, Operation *op) {
+  auto kernel = func->getAttrOfType<DictionaryAttr>(kKernelAttr);
+  const mxrt::OpSpec *spec = mlir::mx::lookupOpSpec(op->getName());
+  if (!kernel || kernel.get("fallback") || !spec || !mxrt::opImpl(*spec).cpu)
+    return false;
+  // The outliner gave the kernel its arguments for the lowering: the same
+  // layout as a fallback's (inputs, outputs, mutated inputs, rng), provided
+  // the runtime kernel needs no array the lowering did not.
+  SmallVector<unsigned> mutated;
+  bool hasRng = false;
+  for (unsigned i = 0; i < func.getNumArguments(); ++i) {
+    if (auto m = func.getArgAttrOfType<IntegerAttr>(i, kMutatesAttr))
+      mutated.push_back(unsigned(m.getInt()));
+    hasRng |= bool(func.getArgAttr(i, kRngAttr));
+  }
+  size_t mutates = llvm::count_if(spec->mutateInputs,
+                                  [&](int m) { return unsigned(m) < op->getNumOperands(); });
+  if ((mxrt::opImpl(*spec).usesRandom && !hasRng) || (mutates && mutated.size() != mutates))
+    return false;
+  FailureOr<std::string> descriptor = fallbackDescriptor(op, mutated, hasRng);
+  if (failed(descriptor))
+    return failure();
+  func.getBody().dropAllReferences();
+  func.getBody().getBlocks().clear();
+  fillFallbackKernel(module, func, *descriptor, (func.getSymName() + "_descriptor").str());
+  NamedAttrList attrs(kernel);
+  attrs.set("fallback", UnitAttr::get(func.getContext()));
+  func->setAttr(kKernelAttr, attrs.getDictionary(func.getContext()));
+  // The manifest's flag, as for kernels outlined as fallbacks.
+  if (Attribute m = module->getAttr(kManifestAttr)) {
+    std::string error;
+    FailureOr<Manifest> manifest = manifestFromAttr(m, error);
+    if (failed(manifest))
+      return func.emitError("the module's manifest does not parse: ") << error;
+    for (auto &kernels : manifest->entries)
+      for (ManifestKernel &k : kernels)
+        if (k.symbol == func.getSymName())
+          k.flags |= MXC_KERNEL_FALLBACK;
+    module->setAttr(kManifestAttr, manifestToAttr(module.getContext(), *manifest));
+  }
+  return true;
+}
+
 struct ConvertToLinalgPass : mxc::codegen::impl::MxConvertToLinalgBase<ConvertToLinalgPass> {
   void runOnOperation() override {
-    func::FuncOp func = getOperation();
-    auto reasons = std::make_shared<UnsupportedReasons>();
-    RewritePatternSet patterns(&getContext());
-    populateMxToLinalgPatterns(patterns, reasons);
-    GreedyRewriteConfig config;
-    config.useTopDownTraversal = true;
-    (void)applyPatternsAndFoldGreedily(func, std::move(patterns), config);
+    ModuleOp module = getOperation();
     bool failedAny = false;
-    func.walk([&](Operation *op) {
-      if (!isa<mlir::mx::MxDialect>(op->getDialect()))
-        return;
-      std::string node = mlir::mx::getNodeName(op);
-      std::string name = op->getName().stripDialect().str();
-      InFlightDiagnostic d = op->emitError()
-                             << "cannot compile op '" << name << "'"
-                             << (node.empty() ? std::string() : " (node '" + node + "')") << ": ";
-      auto it = reasons->find(op);
-      if (it != reasons->end())
-        d << "its lowering does not support " << it->second << " yet";
-      else if (!hasLowering(op->getContext(), op->getName().getStringRef()))
-        d << "no CPU lowering for this op yet";
-      else
-        d << "its lowering failed";
-      failedAny = true;
-    });
+    for (func::FuncOp func : llvm::make_early_inc_range(module.getOps<func::FuncOp>())) {
+      if (func.isExternal())
+        continue;
+      auto reasons = std::make_shared<UnsupportedReasons>();
+      RewritePatternSet patterns(&getContext());
+      populateMxToLinalgPatterns(patterns, reasons);
+      GreedyRewriteConfig config;
+      config.useTopDownTraversal = true;
+      (void)applyPatternsAndFoldGreedily(func, std::move(patterns), config);
+      SmallVector<Operation *> left;
+      func.walk([&](Operation *op) {
+        if (isa<mlir::mx::MxDialect>(op->getDialect()))
+          left.push_back(op);
+      });
+      if (left.size() == 1 && reasons->count(left[0])) {
+        FailureOr<bool> replaced = fallBackDeclined(module, func, left[0]);
+        if (failed(replaced)) {
+          failedAny = true;
+          continue;
+        }
+        if (*replaced)
+          continue;
+      }
+      for (Operation *op : left) {
+        std::string node = mlir::mx::getNodeName(op);
+        std::string name = op->getName().stripDialect().str();
+        InFlightDiagnostic d = op->emitError()
+                               << "cannot compile op '" << name << "'"
+                               << (node.empty() ? std::string() : " (node '" + node + "')")
+                               << ": ";
+        auto it = reasons->find(op);
+        if (it != reasons->end())
+          d << "its lowering does not support " << it->second << " yet";
+        else if (!hasLowering(op->getContext(), op->getName().getStringRef()))
+          d << "no CPU lowering for this op yet";
+        else
+          d << "its lowering failed";
+        failedAny = true;
+      }
+    }
     if (failedAny)
       signalPassFailure();
   }

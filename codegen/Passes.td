@@ -66,15 +66,19 @@ def MxOutlineKernels : Pass<"mx-outline-kernels", "::mlir::ModuleOp"> {
   ];
 }
 
-def MxConvertToLinalg : Pass<"convert-mx-to-linalg", "::mlir::func::FuncOp"> {
+def MxConvertToLinalg : Pass<"convert-mx-to-linalg", "::mlir::ModuleOp"> {
   let summary = "Lower mx ops to linalg, tensor, arith and math";
   let description = [{
     Rewrites every mx op of a function with static tensor types into
     linalg, tensor, arith, math and scf ops (codegen/Lower*.cpp: one
     template per family). Matrix products become linalg.matmul and its
     transposed forms; the target decides later whether they are library
-    calls. An op no pattern handles is an error naming the op and the node,
-    and the lowering's reason when one declined.
+    calls. When a lowering declines a configuration (Pooling `lp`, an
+    unsigned dtype, ...) in the kernel of a single op that has a runtime
+    CPU kernel, that kernel calls the runtime's kernel instead (as
+    mx-outline-kernels does for ops without a lowering). Any other op left
+    is an error naming the op and the node, and the lowering's reason when
+    one declined.
 
     Before:
     ```mlir

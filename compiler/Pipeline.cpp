@@ -126,7 +126,7 @@ const Phase kPhases[] = {
                    const PhaseContext &) { pm.addPass(codegen::createMxOutlineKernels()); }},
     {"linalg",
      [](OpPassManager &pm, const PhaseContext &c) {
-       pm.addNestedPass<func::FuncOp>(codegen::createMxConvertToLinalg());
+       pm.addPass(codegen::createMxConvertToLinalg());
        pm.addPass(createCanonicalizerPass());
        if (c.options.optLevel >= 2)
          pm.addPass(createLinalgElementwiseOpFusionPass());

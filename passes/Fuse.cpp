@@ -62,6 +62,15 @@ FusionKind defaultKind(Operation *op, bool epilogues) {
   // state: they keep kernels of their own.
   if (op->hasAttr("mx.train"))
     return FusionKind::None;
+  // The elementwise lowerings do not handle unsigned integers: such ops
+  // keep a kernel of their own, which runs the runtime's kernel.
+  auto isUnsigned = [](Type t) {
+    auto tensor = dyn_cast<TensorType>(t);
+    return tensor && tensor.getElementType().isUnsignedInteger();
+  };
+  if (llvm::any_of(op->getOperandTypes(), isUnsigned) ||
+      llvm::any_of(op->getResultTypes(), isUnsigned))
+    return FusionKind::None;
   if (isElementwise(op))
     return FusionKind::Elementwise;
   if (auto leaky = dyn_cast<LeakyReLUOp>(op))

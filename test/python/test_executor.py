@@ -57,3 +57,25 @@ def test_head_gradients_per_output_and_by_name():
     np.testing.assert_allclose(exe.grad_dict['fc_bias'].asnumpy(), want, rtol=1e-5, atol=1e-6)
     with pytest.raises(mx.MXNetError, match="head gradient"):
         exe.backward()
+
+
+@pytest.mark.parametrize("case", ["lp_pooling", "uint8_add", "uint8_max"])
+def test_configurations_a_lowering_declines_run_the_runtime_kernel(case):
+    # The Pooling lowering declines pool_type='lp' and the elementwise ones
+    # unsigned dtypes; those kernels call the runtime's CPU kernel instead,
+    # so the executor computes what mx.nd does.
+    x = mx.sym.Variable('x')
+    rng = np.random.RandomState(1)
+    if case == "lp_pooling":
+        sym = mx.sym.Pooling(x, kernel=(2, 2), stride=(2, 2), pool_type='lp', p_value=2)
+        data = mx.nd.array(rng.uniform(-1, 1, (2, 3, 6, 6)).astype(np.float32))
+        want = mx.nd.Pooling(data, kernel=(2, 2), stride=(2, 2), pool_type='lp', p_value=2)
+    else:
+        data = mx.nd.array(rng.randint(0, 120, (4, 5)), dtype='uint8')
+        sym, want = (x + x, data + data) if case == "uint8_add" else \
+            (mx.sym.maximum(x, x * 2), mx.nd.maximum(data, data * 2))
+    exe = sym.simple_bind(mx.cpu(), grad_req='null', type_dict={'x': data.dtype}, x=data.shape)
+    exe.forward(is_train=False, x=data)
+    got = exe.outputs[0]
+    assert got.dtype == want.dtype
+    np.testing.assert_allclose(got.asnumpy(), want.asnumpy(), rtol=1e-6, atol=1e-6)

@@ -179,3 +179,18 @@ func.func @training(%x: tensor<2x4xf32>, %g: tensor<4xf32>, %be: tensor<4xf32>, 
   %2 = "mx.relu"(%0#0) : (tensor<2x4xf32>) -> tensor<2x4xf32> loc("act")
   return %2, %1#0 : tensor<2x4xf32>, tensor<2x4xf32>
 }
+
+// -----
+
+// Unsigned integer ops stay alone: the elementwise lowerings do not handle
+// them, so each keeps a kernel of its own that runs the runtime's kernel.
+// CHECK-LABEL: func.func @unsigned_not_fused
+// CHECK-NOT: scf.execute_region
+// CHECK: "mx.elemwise_add"
+// CHECK: "mx._maximum"
+// CHECK: return
+func.func @unsigned_not_fused(%a: tensor<16xui8>, %b: tensor<16xui8>) -> tensor<16xui8> {
+  %0 = "mx.elemwise_add"(%a, %b) : (tensor<16xui8>, tensor<16xui8>) -> tensor<16xui8>
+  %1 = "mx._maximum"(%0, %b) : (tensor<16xui8>, tensor<16xui8>) -> tensor<16xui8>
+  return %1 : tensor<16xui8>
+}
