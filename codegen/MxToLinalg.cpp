@@ -123,7 +123,9 @@ FailureOr<bool> fallBackDeclined(ModuleOp module, func::FuncOp func, Operation *
   }
   size_t mutates = llvm::count_if(spec->mutateInputs,
                                   [&](int m) { return unsigned(m) < op->getNumOperands(); });
-  if ((mxrt::opImpl(*spec).usesRandom && !hasRng) || (mutates && mutated.size() != mutates))
+  // (Random draws happen in training mode only.)
+  bool draws = mxrt::opImpl(*spec).usesRandom && op->hasAttr(kTrainAttr);
+  if ((draws && !hasRng) || (mutates && mutated.size() != mutates))
     return false;
   FailureOr<std::string> descriptor = fallbackDescriptor(op, mutated, hasRng);
   if (failed(descriptor))

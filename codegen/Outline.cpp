@@ -536,7 +536,11 @@ struct Outliner {
           for (int m : spec.mutateInputs)
             if (unsigned(m) < op.getNumOperands())
               mutated.push_back(unsigned(m));
-        usesRng = fallback ? mxrt::opImpl(spec).usesRandom : train && isa<mlir::mx::DropoutOp>(op);
+        // A training op that draws random numbers gets the random state even
+        // when it lowers (Dropout), so a declined configuration (rrelu) can
+        // still run the runtime's kernel.
+        usesRng = fallback ? mxrt::opImpl(spec).usesRandom
+                           : train && (isa<mlir::mx::DropoutOp>(op) || mxrt::opImpl(spec).usesRandom);
         if (fallback)
           k.flags |= MXC_KERNEL_FALLBACK;
         inputs.assign(op.operand_begin(), op.operand_end());

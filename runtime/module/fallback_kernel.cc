@@ -116,9 +116,13 @@ std::unique_ptr<Fallback> parse(const std::string &text) {
     f->fn = impl.cpu;
     if (!f->fn)
       fail("this runtime has no CPU kernel for it");
-    if (impl.usesRandom != f->rng)
-      fail(f->rng ? "the module gives it a random state it does not draw from"
-                  : "it draws random numbers but the module gives it no random state");
+    // Samplers draw in either mode, ops like LeakyReLU rrelu only while
+    // training: the compiler gives samplers a random state always, training
+    // forms whenever their kernel may draw.
+    if (f->rng && !impl.usesRandom)
+      fail("the module gives it a random state it does not draw from");
+    if (impl.usesRandom && f->isTrain && !f->rng)
+      fail("it draws random numbers but the module gives it no random state");
     for (int m : f->mutate)
       if (m < 0 || size_t(m) >= f->inShapes.size())
         fail("it mutates input ", m, " of ", f->inShapes.size());

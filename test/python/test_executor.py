@@ -79,3 +79,28 @@ def test_configurations_a_lowering_declines_run_the_runtime_kernel(case):
     got = exe.outputs[0]
     assert got.dtype == want.dtype
     np.testing.assert_allclose(got.asnumpy(), want.asnumpy(), rtol=1e-6, atol=1e-6)
+
+
+def test_rrelu_training_runs_the_runtime_kernel_with_the_executors_random_state():
+    # The LeakyReLU lowering declines rrelu (random slopes while training):
+    # its kernels run the runtime's, drawing from the executor's random
+    # state. MXNet's semantics: training draws a slope per element in
+    # [lower, upper] and the gradient is that slope; inference uses their mean.
+    x = mx.sym.Variable('x')
+    sym = mx.sym.LeakyReLU(x, act_type='rrelu', lower_bound=0.1, upper_bound=0.3)
+    data = mx.nd.array(np.random.RandomState(2).uniform(-1, 1, (4, 50)).astype(np.float32))
+    xs = data.asnumpy()
+    neg = xs < 0
+    exe = sym.simple_bind(mx.cpu(), x=data.shape)
+    exe.forward(is_train=False, x=data)
+    np.testing.assert_allclose(exe.outputs[0].asnumpy()[neg] / xs[neg], 0.2, rtol=1e-5)
+    exe.forward(is_train=True, x=data)
+    out = exe.outputs[0].asnumpy()
+    np.testing.assert_array_equal(out[~neg], xs[~neg])
+    slopes = out[neg] / xs[neg]
+    assert slopes.min() >= 0.1 - 1e-6 and slopes.max() <= 0.3 + 1e-6
+    assert len(np.unique(np.round(slopes, 5))) > len(slopes) // 2  # drawn, not one slope
+    exe.backward([mx.nd.ones(data.shape), mx.nd.zeros(data.shape)])
+    grad = exe.grad_dict['x'].asnumpy()
+    np.testing.assert_array_equal(grad[~neg], 1)
+    np.testing.assert_allclose(grad[neg], slopes, rtol=1e-5)
