@@ -47,6 +47,17 @@ inline void check(int rc) {
     raiseLastError();
 }
 
+/// Runs a C API call that may block (see the top) with the GIL released,
+/// then checks its status with the GIL held again.
+template <class F> void releasingGIL(F &&f) {
+  int rc;
+  {
+    nb::gil_scoped_release release;
+    rc = f();
+  }
+  check(rc);
+}
+
 /// The Python class results are created as (mxc.ndarray.NDArray), and the
 /// bound base type for isinstance checks.
 nb::handle ndarrayClass();

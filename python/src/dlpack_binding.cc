@@ -96,14 +96,8 @@ nb::object toDLPack(nb::handle array, bool forWrite) {
     raiseError("to_dlpack: the array is none (it has no data)");
   check(mxrtNDArrayGetDType(src, &dtype));
   check(mxrtNDArrayGetContext(src, &devType, &devId));
-  {
-    int rc;
-    {
-      nb::gil_scoped_release release;
-      rc = forWrite ? mxrtNDArrayWaitToWrite(src) : mxrtNDArrayWaitToRead(src);
-    }
-    check(rc);
-  }
+  releasingGIL(
+      [&] { return forWrite ? mxrtNDArrayWaitToWrite(src) : mxrtNDArrayWaitToRead(src); });
   auto *ctx = new ExportCtx();
   ctx->managed.manager_ctx = ctx;
   ctx->managed.deleter = exportDeleter;

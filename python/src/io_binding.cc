@@ -38,13 +38,10 @@ void bindIO(nb::module_ &m) {
           for (const std::string &n : nameStore)
             namePtrs.push_back(n.c_str());
         }
-        int rc;
-        {
-          nb::gil_scoped_release release;
-          rc = mxrtNDArraySave(fname.c_str(), uint32_t(handles.size()), handles.data(),
-                               names.is_none() ? nullptr : namePtrs.data(), semantics);
-        }
-        check(rc);
+        releasingGIL([&] {
+          return mxrtNDArraySave(fname.c_str(), uint32_t(handles.size()), handles.data(),
+                                 names.is_none() ? nullptr : namePtrs.data(), semantics);
+        });
       },
       "fname"_a, "arrays"_a, "names"_a.none(), "semantics"_a = 0);
 
@@ -54,12 +51,8 @@ void bindIO(nb::module_ &m) {
         uint32_t num = 0, numNames = 0;
         mxrtNDArrayHandle *arrays = nullptr;
         const char **names = nullptr;
-        int rc;
-        {
-          nb::gil_scoped_release release;
-          rc = mxrtNDArrayLoad(fname.c_str(), &num, &arrays, &numNames, &names);
-        }
-        check(rc);
+        releasingGIL(
+            [&] { return mxrtNDArrayLoad(fname.c_str(), &num, &arrays, &numNames, &names); });
         return publish(num, arrays, numNames, names);
       },
       "fname"_a);
@@ -81,12 +74,8 @@ void bindIO(nb::module_ &m) {
         mxrtNDArrayHandle h = handleOf(array, "array");
         size_t size = 0;
         const char *buf = nullptr;
-        int rc;
-        {
-          nb::gil_scoped_release release; // waits for pending writes
-          rc = mxrtNDArraySaveRawBytes(h, semantics, &size, &buf);
-        }
-        check(rc);
+        // Waits for pending writes.
+        releasingGIL([&] { return mxrtNDArraySaveRawBytes(h, semantics, &size, &buf); });
         return nb::bytes(buf, size);
       },
       "array"_a, "semantics"_a = 0);

@@ -102,15 +102,6 @@ struct Keys {
   const char *const *strKeys() const { return str ? ptrs.data() : nullptr; }
 };
 
-template <class F> void releasingGIL(F &&f) {
-  int rc;
-  {
-    nb::gil_scoped_release release;
-    rc = f();
-  }
-  check(rc);
-}
-
 class KVStore {
 public:
   explicit KVStore(const std::string &type) { check(mxrtKVStoreCreate(type.c_str(), &h_)); }

@@ -65,12 +65,7 @@ NB_MODULE(_mxc, m) {
     return n;
   });
   m.def("waitall", [] {
-    int rc;
-    {
-      nb::gil_scoped_release release;
-      rc = mxrtNDArrayWaitAll();
-    }
-    check(rc);
+    releasingGIL([] { return mxrtNDArrayWaitAll(); });
   });
 
   m.def(

@@ -54,16 +54,13 @@ void bindModule(nb::module_ &m) {
               raiseError("Module.bind: " + std::to_string(g.size()) + " gradients for " +
                          std::to_string(a.size()) + " arguments");
             mxrtExecutorHandle out = nullptr;
-            int rc;
-            {
-              // Binding waits on the arrays (zero-filling gradients); engine
-              // workers may need the GIL to free NumPy-backed arrays meanwhile.
-              nb::gil_scoped_release release;
-              rc = mxrtModuleBind(mod.handle, devType, devId, uint32_t(a.size()), a.data(),
-                                  g.empty() ? nullptr : g.data(), uint32_t(x.size()), x.data(),
-                                  &out);
-            }
-            check(rc);
+            // Binding waits on the arrays (zero-filling gradients); engine
+            // workers may need the GIL to free NumPy-backed arrays meanwhile.
+            releasingGIL([&] {
+              return mxrtModuleBind(mod.handle, devType, devId, uint32_t(a.size()), a.data(),
+                                    g.empty() ? nullptr : g.data(), uint32_t(x.size()), x.data(),
+                                    &out);
+            });
             return new Executor(out);
           },
           "dev_type"_a, "dev_id"_a, "args"_a, "grads"_a, "aux"_a,
@@ -93,12 +90,7 @@ void bindModule(nb::module_ &m) {
       "module_load",
       [](const std::string &path) {
         mxrtModuleHandle h = nullptr;
-        int rc;
-        {
-          nb::gil_scoped_release release;
-          rc = mxrtModuleLoad(path.c_str(), &h);
-        }
-        check(rc);
+        releasingGIL([&] { return mxrtModuleLoad(path.c_str(), &h); });
         return new Module(h);
       },
       "path"_a, "Loads a compiled module; errors name the file and the problem.");

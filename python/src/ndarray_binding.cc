@@ -37,15 +37,6 @@ std::vector<int64_t> shapeVector(nb::handle shape) {
   return dims;
 }
 
-template <class F> void releasingGIL(F &&f) {
-  int rc;
-  {
-    nb::gil_scoped_release release;
-    rc = f();
-  }
-  check(rc);
-}
-
 } // namespace
 
 nb::handle ndarrayBaseType() { return gBaseType; }
