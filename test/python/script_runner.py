@@ -24,8 +24,11 @@ def jsonable(value):
 
 def run_script(case, env):
     """One script case in `env` (shared by the mxc side of the tests)."""
+    # Fresh automatic-name counters (`_plus0`, ...) for every case, on both
+    # sides: names must not depend on what ran before in the process.
     try:
-        exec(case["code"], env)  # noqa: S102
-        return {"values": [jsonable(eval(e, env)) for e in case["exprs"]]}  # noqa: S307
+        with env["mx"].name.NameManager():
+            exec(case["code"], env)  # noqa: S102
+            return {"values": [jsonable(eval(e, env)) for e in case["exprs"]]}  # noqa: S307
     except Exception as e:  # pylint: disable=broad-except
         return {"error": type(e).__name__, "message": str(e)}
