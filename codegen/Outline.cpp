@@ -27,6 +27,7 @@
 #include "mx/MxBridge.h"
 #include "mx/MxGraph.h"
 #include "mx/MxOps.h"
+#include "mxrt/arena_blocks.h"
 #include "mxrt/op_registry.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -582,35 +583,28 @@ struct Outliner {
   }
 
   /// What a kernel touches through each value, for dependency tracking
-  /// (as the executor's engine variables do it): a temporary, its block
-  /// (the byte range it occupies in its buffer) and every block overlapping
-  /// it; any other value, itself. Blocks are negative, values not.
+  /// (mxrt/arena_blocks.h, as the executor's engine variables): a
+  /// temporary, its block and every block overlapping it; any other value,
+  /// itself. Blocks are negative, values not.
   std::vector<std::vector<int64_t>> resources() const {
-    using Block = std::tuple<int32_t, int64_t, int64_t>; // buffer, begin, end
-    std::vector<Block> blocks;
-    std::vector<std::vector<int64_t>> res(manifest.values.size());
-    std::vector<size_t> blockOf(manifest.values.size(), SIZE_MAX);
+    std::vector<mxrt::ArenaRange> ranges(manifest.values.size());
     for (auto [i, v] : llvm::enumerate(manifest.values)) {
-      if (v.kind != MXC_VALUE_TEMP) {
-        res[i] = {int64_t(i)};
+      if (v.kind != MXC_VALUE_TEMP)
         continue;
-      }
       int64_t elements = 1;
       for (int64_t d : v.shape)
         elements *= d;
-      int64_t bytes = elements * int64_t(mxrt::dtypeSize(mxrt::DType(v.dtype)));
-      Block b{v.buffer, v.offset, v.offset + std::max<int64_t>(bytes, 1)};
-      blockOf[i] = size_t(llvm::find(blocks, b) - blocks.begin());
-      if (blockOf[i] == blocks.size())
-        blocks.push_back(b);
+      ranges[i] = {v.buffer, v.offset,
+                   v.offset + elements * int64_t(mxrt::dtypeSize(mxrt::DType(v.dtype)))};
     }
+    mxrt::ArenaBlocks blocks = mxrt::arenaBlocks(ranges);
+    std::vector<std::vector<int64_t>> res(manifest.values.size());
     for (size_t i = 0; i < res.size(); ++i) {
-      if (blockOf[i] == SIZE_MAX)
-        continue;
-      auto [buffer, begin, end] = blocks[blockOf[i]];
-      for (auto [j, other] : llvm::enumerate(blocks))
-        if (std::get<0>(other) == buffer && std::get<1>(other) < end && begin < std::get<2>(other))
-          res[i].push_back(-1 - int64_t(j));
+      if (int block = blocks.blockOf[i]; block < 0)
+        res[i] = {int64_t(i)};
+      else
+        for (int b : blocks.overlapping[size_t(block)])
+          res[i].push_back(-1 - int64_t(b));
     }
     return res;
   }

@@ -16,6 +16,7 @@
 // destroyed while its kernels are still queued.
 #include "mxrt/module.h"
 
+#include "mxrt/arena_blocks.h"
 #include "mxrt/base.h"
 #include "mxrt/engine.h"
 
@@ -68,37 +69,21 @@ void checkBound(const Module &m, int value, const NDArray &a, const char *what, 
 /// its block's and those of every block overlapping it (see the top).
 std::vector<std::vector<VarHandle>> arenaVars(const Module &m, std::vector<VarHandle> &blockVars) {
   const mxc_manifest &man = m.manifest();
-  struct Block {
-    int32_t buffer;
-    int64_t begin, end;
-    auto operator<=>(const Block &) const = default;
-  };
-  std::vector<Block> blocks;
-  std::vector<size_t> blockOf(man.num_values, SIZE_MAX);
+  std::vector<ArenaRange> ranges(man.num_values);
   for (uint32_t v = 0; v < man.num_values; ++v) {
     const mxc_value &val = man.values[v];
-    if (val.kind != MXC_VALUE_TEMP)
-      continue;
-    int64_t bytes =
-        std::max<int64_t>(m.shapeOf(int(v)).numel() * int64_t(dtypeSize(m.dtypeOf(int(v)))), 1);
-    Block b{val.buffer, val.offset, val.offset + bytes};
-    auto it = std::find(blocks.begin(), blocks.end(), b);
-    blockOf[v] = size_t(it - blocks.begin());
-    if (it == blocks.end())
-      blocks.push_back(b);
+    if (val.kind == MXC_VALUE_TEMP)
+      ranges[v] = {val.buffer, val.offset,
+                   val.offset + m.shapeOf(int(v)).numel() * int64_t(dtypeSize(m.dtypeOf(int(v))))};
   }
-  for (size_t b = 0; b < blocks.size(); ++b)
+  ArenaBlocks blocks = arenaBlocks(ranges);
+  for (size_t b = 0; b < blocks.overlapping.size(); ++b)
     blockVars.push_back(Engine::get()->newVar());
-  std::vector<std::vector<VarHandle>> touched(blocks.size());
-  for (size_t a = 0; a < blocks.size(); ++a)
-    for (size_t b = 0; b < blocks.size(); ++b)
-      if (blocks[a].buffer == blocks[b].buffer && blocks[a].begin < blocks[b].end &&
-          blocks[b].begin < blocks[a].end)
-        touched[a].push_back(blockVars[b]);
   std::vector<std::vector<VarHandle>> vars(man.num_values);
   for (uint32_t v = 0; v < man.num_values; ++v)
-    if (blockOf[v] != SIZE_MAX)
-      vars[v] = touched[blockOf[v]];
+    if (int block = blocks.blockOf[v]; block >= 0)
+      for (int b : blocks.overlapping[size_t(block)])
+        vars[v].push_back(blockVars[size_t(b)]);
   return vars;
 }
 
