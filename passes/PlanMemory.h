@@ -44,9 +44,9 @@ SmallVector<Value> planInputsOf(Operation *op);
 
 struct PlanPolicy {
   /// May result `result` of `op` take the buffer of `op`'s input `operand`
-  /// (an index into planInputsOf(op)) once `op` is its last reader? Null:
-  /// never (no in-place).
-  std::function<bool(Operation *op, unsigned operand, unsigned result)> allowInplace;
+  /// (`input`, planInputsOf(op)[operand]) once `op` is its last reader?
+  /// Null: never (no in-place).
+  std::function<bool(Operation *op, unsigned operand, Value input, unsigned result)> allowInplace;
   /// Pool placement: may a value of `bytes` reuse a free slot of
   /// `slotBytes` (which grows to `bytes` if smaller)? Null: never.
   std::function<bool(int64_t bytes, int64_t slotBytes)> mayReuse;

@@ -61,24 +61,23 @@ SmallVector<Value> mlir::mx::planInputsOf(Operation *op) {
   return SmallVector<Value>(captured.begin(), captured.end());
 }
 
-/// May the elementwise group `op` write its result over input `operand`?
+/// May the elementwise group `op` write its result over `input`?
 /// Its ops compute each element from inputs at the same (or a broadcast)
 /// position, so an input of the result's own shape is read at element i
 /// only while element i is computed; a broadcast (smaller) input is not.
-static bool fusedGroupMayRunInPlace(Operation *op, unsigned operand, unsigned result) {
+static bool fusedGroupMayRunInPlace(Operation *op, Value input, unsigned result) {
   auto rule = op->getAttrOfType<StringAttr>(kFusedAttr);
   if (!rule || rule.getValue() != "elementwise")
     return false; // an epilogue's anchor writes the result before its epilogue reads
-  SmallVector<Value> inputs = planInputsOf(op);
-  return operand < inputs.size() && inputs[operand].getType() == op->getResult(result).getType();
+  return input.getType() == op->getResult(result).getType();
 }
 
 PlanPolicy mlir::mx::defaultPlanPolicy(unsigned matchRange, int64_t alignment) {
   PlanPolicy policy;
   policy.alignment = alignment;
-  policy.allowInplace = [](Operation *op, unsigned operand, unsigned result) {
+  policy.allowInplace = [](Operation *op, unsigned operand, Value input, unsigned result) {
     if (op->hasAttr(kFusedAttr))
-      return fusedGroupMayRunInPlace(op, operand, result);
+      return fusedGroupMayRunInPlace(op, input, result);
     auto iface = dyn_cast<InplaceOpInterface>(op);
     return iface && iface.mayRunInPlace(operand, result);
   };
@@ -194,7 +193,7 @@ void Planner::assignBuffers() {
         for (auto [index, u] : llvm::enumerate(inputs)) {
           if (!plan.bufferOf.count(u) || takenOver.contains(u) ||
               plan.liveRange[u].second != step || plan.bytes[u] != bytes ||
-              !policy.allowInplace(op, unsigned(index), cast<OpResult>(r).getResultNumber()))
+              !policy.allowInplace(op, unsigned(index), u, cast<OpResult>(r).getResultNumber()))
             continue;
           buffer = plan.bufferOf[u];
           takenOver.insert(u);
