@@ -105,7 +105,8 @@ namespace {
 /// If `op`, left in the kernel function `func` of which it is the only mx
 /// op because its lowering declined, has a runtime CPU kernel that the
 /// kernel's arguments can feed, turns `func` into a fallback kernel and
-/// returns true. Fails when the runtime's inference disagrees (said).
+/// returns true (the caller flags it in the manifest). Fails when the
+/// runtime's inference disagrees (said).
 FailureOr<bool> fallBackDeclined(ModuleOp module, func::FuncOp func, Operation *op) {
   auto kernel = func->getAttrOfType<DictionaryAttr>(kKernelAttr);
   const mxrt::OpSpec *spec = mlir::mx::lookupOpSpec(op->getName());
@@ -136,25 +137,32 @@ FailureOr<bool> fallBackDeclined(ModuleOp module, func::FuncOp func, Operation *
   NamedAttrList attrs(kernel);
   attrs.set("fallback", UnitAttr::get(func.getContext()));
   func->setAttr(kKernelAttr, attrs.getDictionary(func.getContext()));
-  // The manifest's flag, as for kernels outlined as fallbacks.
-  if (Attribute m = module->getAttr(kManifestAttr)) {
-    std::string error;
-    FailureOr<Manifest> manifest = manifestFromAttr(m, error);
-    if (failed(manifest))
-      return func.emitError("the module's manifest does not parse: ") << error;
-    for (auto &kernels : manifest->entries)
-      for (ManifestKernel &k : kernels)
-        if (k.symbol == func.getSymName())
-          k.flags |= MXC_KERNEL_FALLBACK;
-    module->setAttr(kManifestAttr, manifestToAttr(module.getContext(), *manifest));
-  }
   return true;
+}
+
+/// Flags the kernels `symbols` MXC_KERNEL_FALLBACK in the module's
+/// manifest, as kernels outlined as fallbacks are.
+LogicalResult flagFallbacks(ModuleOp module, const llvm::StringSet<> &symbols) {
+  Attribute m = module->getAttr(kManifestAttr);
+  if (!m || symbols.empty())
+    return success();
+  std::string error;
+  FailureOr<Manifest> manifest = manifestFromAttr(m, error);
+  if (failed(manifest))
+    return module.emitError("the module's manifest does not parse: ") << error;
+  for (auto &kernels : manifest->entries)
+    for (ManifestKernel &k : kernels)
+      if (symbols.contains(k.symbol))
+        k.flags |= MXC_KERNEL_FALLBACK;
+  module->setAttr(kManifestAttr, manifestToAttr(module.getContext(), *manifest));
+  return success();
 }
 
 struct ConvertToLinalgPass : mxc::codegen::impl::MxConvertToLinalgBase<ConvertToLinalgPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
     bool failedAny = false;
+    llvm::StringSet<> fallbacks;
     for (func::FuncOp func : llvm::make_early_inc_range(module.getOps<func::FuncOp>())) {
       if (func.isExternal())
         continue;
@@ -175,8 +183,10 @@ struct ConvertToLinalgPass : mxc::codegen::impl::MxConvertToLinalgBase<ConvertTo
           failedAny = true;
           continue;
         }
-        if (*replaced)
+        if (*replaced) {
+          fallbacks.insert(func.getSymName());
           continue;
+        }
       }
       for (Operation *op : left) {
         std::string node = mlir::mx::getNodeName(op);
@@ -195,7 +205,7 @@ struct ConvertToLinalgPass : mxc::codegen::impl::MxConvertToLinalgBase<ConvertTo
         failedAny = true;
       }
     }
-    if (failedAny)
+    if (failedAny || failed(flagFallbacks(module, fallbacks)))
       signalPassFailure();
   }
 };
